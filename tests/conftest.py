@@ -1,0 +1,34 @@
+"""Fixtures shared by the suite: rendering modules to temporary files and finding Node."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.options import build_options
+from generator.render import render_module
+from tests.support.node import ensure_node_packages
+
+RenderTo = Callable[..., Path]
+
+
+@pytest.fixture
+def render_to(tmp_path: Path) -> RenderTo:
+    """Render the module with `flags` (flag name → value) into tmp_path; returns its path."""
+    counter = iter(range(1_000_000))
+
+    def render(name: str = "reconnecting-socket.mjs", **flags: object) -> Path:
+        options = build_options({flag.replace("_", "-"): value for flag, value in flags.items()})
+        path = tmp_path / f"{next(counter)}-{name}"
+        path.write_text(render_module(options), encoding="utf-8")
+        return path
+
+    return render
+
+
+@pytest.fixture(scope="session")
+def node() -> str:
+    """The `node` binary, with the harness's packages installed."""
+    return ensure_node_packages()
