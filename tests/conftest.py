@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.options import build_options
 from generator.render import render_module
+from tests.support.browser import launched_browser
 from tests.support.node import ensure_node_packages
 
 RenderTo = Callable[..., Path]
@@ -32,3 +34,21 @@ def render_to(tmp_path: Path) -> RenderTo:
 def node() -> str:
     """The `node` binary, with the harness's packages installed."""
     return ensure_node_packages()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium per test worker."""
+    with launched_browser() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        yield page
+    finally:
+        context.close()
