@@ -10,11 +10,15 @@ import typer
 
 from generator import __version__
 from generator.files import write_atomically
-from generator.options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
+from generator.options import (
+    SPECS_BY_FLAG,
+    OptionError,
+    build_options,
+    shown_default,
+)
 from generator.render import render_module
 
 DEFAULT_OUT = Path("output/reconnecting-socket.js")
-_DEFAULT_FLAGS = GeneratorOptions().to_flags()
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -33,8 +37,7 @@ def fail(message: str) -> NoReturn:
 
 
 def _help(flag: str) -> str:
-    default = _DEFAULT_FLAGS[flag]
-    return f"{SPECS_BY_FLAG[flag].help} [default: {default if default != '' else 'none'}]"
+    return f"{SPECS_BY_FLAG[flag].help} [default: {shown_default(flag)}]"
 
 
 def _option(flag: str) -> Any:
@@ -100,6 +103,14 @@ def generate(
     stop_on: Annotated[str | None, _option("stop-on")] = None,
     retry_on: Annotated[str | None, _option("retry-on")] = None,
     class_name: Annotated[str | None, _option("class-name")] = None,
+    heartbeat: Annotated[str | None, _option("heartbeat")] = None,
+    heartbeat_timeout: Annotated[str | None, _option("heartbeat-timeout")] = None,
+    heartbeat_message: Annotated[str | None, _option("heartbeat-message")] = None,
+    network_aware: Annotated[str | None, _option("network-aware")] = None,
+    retry_hint: Annotated[str | None, _option("retry-hint")] = None,
+    reconnect_hook: Annotated[str | None, _option("reconnect-hook")] = None,
+    url_provider: Annotated[str | None, _option("url-provider")] = None,
+    manual_reconnect: Annotated[str | None, _option("manual-reconnect")] = None,
 ) -> None:
     """Render the module with the given settings and write it (atomically) to --out."""
     given = {
@@ -114,6 +125,14 @@ def generate(
         "stop-on": stop_on,
         "retry-on": retry_on,
         "class-name": class_name,
+        "heartbeat": heartbeat,
+        "heartbeat-timeout": heartbeat_timeout,
+        "heartbeat-message": heartbeat_message,
+        "network-aware": network_aware,
+        "retry-hint": retry_hint,
+        "reconnect-hook": reconnect_hook,
+        "url-provider": url_provider,
+        "manual-reconnect": manual_reconnect,
     }
     try:
         options = build_options({flag: value for flag, value in given.items() if value is not None})

@@ -135,3 +135,49 @@ def format_codes(codes: Iterable[int]) -> str:
     return ",".join(
         str(first) if first == last else f"{first}-{last}" for first, last in merge_ranges(codes)
     )
+
+
+_SWITCH_WORDS = {"true": True, "on": True, "yes": True, "false": False, "off": False, "no": False}
+
+
+def parse_switch(value: Scalar | bool) -> bool:
+    """A feature switch: true/false, on/off, yes/no (any case), or a TOML/JSON boolean."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if isinstance(value, str) and word in _SWITCH_WORDS:
+        return _SWITCH_WORDS[word]
+    raise ValueError(f"expected on or off (also true/false, yes/no), got {value!r}")
+
+
+def format_switch(enabled: bool) -> bool:
+    # Recorded as a JSON boolean in the header; parse_switch reads it back.
+    return enabled
+
+
+def parse_optional_duration(value: Scalar | bool, *, off: str = "off") -> int | None:
+    """A positive duration, or the word `off` (or false) for a feature left out."""
+    if value is False or (isinstance(value, str) and value.strip().lower() == off):
+        return None
+    if value is True:
+        raise ValueError(f"expected {off!r} or {_DURATION_HINT}, got True")
+    milliseconds = parse_duration(value)
+    if milliseconds <= 0:
+        raise ValueError(f"expected {off!r} or a duration greater than 0, got {value!r}")
+    return milliseconds
+
+
+def format_optional_duration(milliseconds: int | None, *, off: str = "off") -> str:
+    return off if milliseconds is None else format_duration(milliseconds)
+
+
+MAX_MESSAGE_LENGTH = 1000
+
+
+def parse_message(value: Scalar) -> str:
+    """A text message the module sends as is (it lands in the JS through a JSON literal)."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {value!r}")
+    if not 1 <= len(value) <= MAX_MESSAGE_LENGTH:
+        raise ValueError(f"expected 1 to {MAX_MESSAGE_LENGTH} characters, got {len(value)}")
+    return value

@@ -58,6 +58,15 @@ def default_settings(options: GeneratorOptions) -> list[Setting]:
         Setting("connectTimeout", options.connect_timeout, "connect-timeout"),
         Setting("stableAfter", options.stable_after, "stable-after"),
         Setting("queueLimit", options.queue_limit, "queue-limit"),
+        *(
+            [
+                Setting("heartbeatInterval", options.heartbeat, "heartbeat"),
+                Setting("heartbeatTimeout", options.heartbeat_timeout, "heartbeat-timeout"),
+                Setting("heartbeatMessage", options.heartbeat_message, "heartbeat-message"),
+            ]
+            if options.heartbeat is not None
+            else []
+        ),
     ]
 
 
@@ -70,4 +79,5 @@ def render_module(options: GeneratorOptions) -> str:
         defaults=default_settings(options),
         policy=policy_rows(options),
         class_name=options.class_name,
+        features=options,
     )

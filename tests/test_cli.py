@@ -81,6 +81,17 @@ BAD_INPUTS = [
     (["--class-name", "class"], "--class-name"),
     (["--class-name", "EventTarget"], "--class-name"),
     (["--class-name", "A;alert(1)"], "--class-name"),
+    (["--heartbeat", "0"], "--heartbeat"),
+    (["--heartbeat", "often"], "--heartbeat"),
+    (["--heartbeat", "1s", "--heartbeat-timeout", "0"], "--heartbeat-timeout"),
+    (["--heartbeat-timeout", "5s"], "--heartbeat-timeout"),
+    (["--heartbeat-message", "hi"], "--heartbeat-message"),
+    (["--heartbeat", "1s", "--heartbeat-message", ""], "--heartbeat-message"),
+    (["--network-aware", "maybe"], "--network-aware"),
+    (["--retry-hint", "1"], "--retry-hint"),
+    (["--reconnect-hook", ""], "--reconnect-hook"),
+    (["--url-provider", "enabled"], "--url-provider"),
+    (["--manual-reconnect", "nope"], "--manual-reconnect"),
 ]
 
 

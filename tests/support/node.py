@@ -36,6 +36,7 @@ class NodeClient:
         self.exited_at: float | None = None
         self.process = subprocess.Popen(
             [node, str(CLIENT), str(module), json.dumps(config)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -66,6 +67,13 @@ class NodeClient:
                 )
             time.sleep(0.01)
         return self.of(event_type)[count - 1]
+
+    def command(self, action: dict[str, Any]) -> None:
+        """Have the client perform `action` now (see client.mjs: send, close, reconnect,
+        online, visible, report)."""
+        assert self.process.stdin
+        self.process.stdin.write(json.dumps(action) + "\n")
+        self.process.stdin.flush()
 
     def wait_exit(self, timeout: float) -> int:
         """The exit code; raises TimeoutError (and kills the process) if it outlives `timeout`."""

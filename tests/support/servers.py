@@ -33,12 +33,16 @@ class Script:
     down_for: float = 0.0
     """Then stop listening (connections are refused) for this many seconds."""
     echo: bool = False
+    echo_limit: int | None = None
+    """With `echo`: answer only this many messages, then stay silent (like a peer that is
+    gone but whose TCP connection was never closed)."""
 
 
 @dataclass
 class Connection:
     index: int
     opened_at: float
+    path: str = "/"
     messages: list[str | bytes] = field(default_factory=list)
     ended_at: float | None = None
     close_code: int | None = None
@@ -107,7 +111,7 @@ class ScriptedServer:
         return self._scripts[index] if index < len(self._scripts) else self._default
 
     async def _handle(self, websocket: ServerConnection) -> None:
-        record = Connection(len(self.connections), time.monotonic())
+        record = Connection(len(self.connections), time.monotonic(), websocket.request.path)
         self.connections.append(record)
         script = self._script_for(record.index)
         ender = (
@@ -116,7 +120,8 @@ class ScriptedServer:
         try:
             async for message in websocket:
                 record.messages.append(message)
-                if script.echo:
+                answered = len(record.messages) - 1
+                if script.echo and (script.echo_limit is None or answered < script.echo_limit):
                     await websocket.send(message)
         except ConnectionClosed:
             pass
