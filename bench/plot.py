@@ -42,7 +42,7 @@ def plot_storm(runs: list[tuple[str, dict]], clients: int, window, png: Path) ->
         ax.set_title(f"{name.strip('*')}: server {server}", fontsize=10)
         ax.set_xlabel("seconds after the 1012")
         ax.set_ylabel("arrivals per 100 ms")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper right")
     fig.suptitle(f"Restart storm: {clients:,} clients receive 1012 at once (simulated)")
     fig.tight_layout()
     fig.savefig(png, dpi=100)

@@ -13,7 +13,11 @@ const N = Number(flags.messages ?? 100_000);
 const ROUNDS = Number(flags.rounds ?? 5);
 const PAYLOAD = "y".repeat(32);
 
-/** Send and receive N messages through one socket; resolves the elapsed ms of both phases. */
+/**
+ * Send and receive N messages through one socket; resolves the elapsed ms of both phases and
+ * this process's CPU time over them. The CPU time is the library's cost even when the server,
+ * not the client, sets the pace.
+ */
 function oneRun(lib, url) {
   return new Promise((done, fail) => {
     const socket = lib.open(url, WS, {});
@@ -22,10 +26,12 @@ function oneRun(lib, url) {
     let received = 0;
     let started = 0;
     let upMs = 0;
+    let cpu = null;
     socket.onerror = (e) => fail(new Error(`${lib.name}: ${e.message ?? "socket error"}`));
     socket.onopen = () => {
       if (phase !== "connecting") return;
       phase = "up";
+      cpu = process.cpuUsage();
       started = performance.now();
       socket.send(`up ${N}`);
       for (let i = 0; i < N; i++) socket.send(PAYLOAD);
@@ -38,10 +44,11 @@ function oneRun(lib, url) {
         socket.send(`down ${N}`);
       } else if (phase === "down" && ++received === N) {
         const downMs = performance.now() - started;
+        const used = process.cpuUsage(cpu);
         phase = "done";
         clearTimeout(timer);
         socket.close();
-        done({ upMs, downMs });
+        done({ upMs, downMs, cpuMs: (used.user + used.system) / 1000 });
       }
     };
   });
@@ -56,15 +63,24 @@ try {
   for (const lib of libs) await oneRun(lib, url);
   const rates = Object.fromEntries(libs.map((l) => [l.name, []]));
   const ratios = Object.fromEntries(libs.map((l) => [l.name, []]));
+  const cpuRatios = Object.fromEntries(libs.map((l) => [l.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     const thisRound = {};
-    for (const lib of libs) {
-      const { upMs, downMs } = await oneRun(lib, url);
+    const cpuThisRound = {};
+    // Each round starts with a different library: whichever runs first after a pause is
+    // measurably slower, and rotating spreads that over all of them.
+    const order = libs.map((_, i) => libs[(i + round) % libs.length]);
+    for (const lib of order) {
+      const { upMs, downMs, cpuMs } = await oneRun(lib, url);
       thisRound[lib.name] = (2 * N) / ((upMs + downMs) / 1000);
+      cpuThisRound[lib.name] = cpuMs;
       rates[lib.name].push(thisRound[lib.name]);
     }
     if ("raw" in thisRound) {
-      for (const name in thisRound) ratios[name].push(thisRound[name] / thisRound.raw);
+      for (const name in thisRound) {
+        ratios[name].push(thisRound[name] / thisRound.raw);
+        cpuRatios[name].push(cpuThisRound[name] / cpuThisRound.raw);
+      }
     }
   }
   const median = (xs) => {
@@ -78,6 +94,7 @@ try {
     result[lib.name] = {
       msgs_per_s: median(rates[lib.name]),
       ratio_vs_raw: median(ratios[lib.name]),
+      cpu_vs_raw: median(cpuRatios[lib.name]),
       rounds: rates[lib.name].map(Math.round),
     };
   }
