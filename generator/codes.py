@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     """What the generated module does when a connection closes with a given code."""
 
     STOP = "stop"
@@ -84,8 +84,7 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "Nothing to fix: everything worked as intended. If the close was a surprise, look for a "
         "premature close() call in the application (client or server).",
         Action.STOP,
-        "the session is over and both sides agree; reconnecting would reopen what the server "
-        "ended",
+        "the session is over and both sides agree",
     ),
     CloseCode(
         1001,
@@ -94,7 +93,7 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "The server process stops or the page navigates away.",
         "Reconnect with backoff; if it repeats, check why the server shuts down.",
         Action.RETRY,
-        "the server may come back, so retry with backoff rather than hammer it",
+        "the server may come back; back off rather than hammer it",
     ),
     CloseCode(
         1002,
@@ -136,12 +135,11 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
     CloseCode(
         1006,
         "Abnormal Closure",
-        "The connection dropped without a close frame (reported locally; never sent on the "
-        "wire).",
+        "The connection dropped without a close frame (reported locally; never sent on the wire).",
         "Network loss, a crashed server, a proxy timeout, or a failed connection attempt.",
         "Reconnect with backoff; if it persists, check network, proxies and server health.",
         Action.RETRY,
-        "a dropped connection is the case reconnecting exists for",
+        "a dropped connection is what reconnecting is for",
     ),
     CloseCode(
         1007,
@@ -160,7 +158,7 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "An expired or missing token, a forbidden origin, or a rate limit.",
         "Fix the credentials or the policy breach before connecting again.",
         Action.STOP,
-        "an auth or policy failure repeats on every attempt; looping would hammer the server",
+        "an auth or policy failure repeats on every attempt",
     ),
     CloseCode(
         1009,
@@ -187,7 +185,7 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "An unhandled exception in the server's handler.",
         "Retry with backoff; fix the server bug.",
         Action.RETRY,
-        "a server fault may be transient; backoff keeps the retries gentle",
+        "a server fault may be transient",
     ),
     CloseCode(
         1012,
@@ -199,8 +197,7 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "Reconnect automatically after a short delay (1 to 5 seconds); reconnecting is expected "
         "and succeeds once the server is back up.",
         Action.RESTART,
-        "a planned restart: come back after a short random delay so a fleet of clients does not "
-        "return at once",
+        "a planned restart; a random delay spreads the fleet's return",
     ),
     CloseCode(
         1013,
@@ -209,7 +206,7 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "Load shedding or maintenance.",
         "Retry later, with backoff.",
         Action.RETRY_LATER,
-        "the server asked for time, so wait at least the restart window before trying",
+        "the server asked for time; wait out the restart window",
     ),
     CloseCode(
         1014,
@@ -233,8 +230,7 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
     CloseCode(
         3000,
         "Unauthorized",
-        "The request lacks valid authentication (registered in the IANA registry, like HTTP "
-        "401).",
+        "The request lacks valid authentication (registered in the IANA registry, like HTTP 401).",
         "A missing or expired token.",
         "Authenticate again before reconnecting.",
         Action.STOP,
@@ -267,7 +263,7 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "The server's own code chose it.",
         "Read the server's documentation; mark fatal codes with --stop-on.",
         Action.RETRY,
-        "the meaning is the application's; retry unless told otherwise with --stop-on",
+        "the application's own meaning; mark fatal ones with --stop-on",
         last=4999,
     ),
 )

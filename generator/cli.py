@@ -1,0 +1,142 @@
+"""The `wsgen` command line: parse, call the generator, report. No rendering logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from generator import __version__
+from generator.files import write_atomically
+from generator.options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
+from generator.render import render_module
+
+DEFAULT_OUT = Path("output/reconnecting-socket.js")
+_DEFAULT_FLAGS = GeneratorOptions().to_flags()
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=True,
+    help="Generate a drop-in reconnecting WebSocket module with a per-close-code policy.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(message: str) -> NoReturn:
+    """A usage error: one line on stderr, exit code 2, nothing written."""
+    typer.echo(f"wsgen: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _help(flag: str) -> str:
+    default = _DEFAULT_FLAGS[flag]
+    return f"{SPECS_BY_FLAG[flag].help} [default: {default if default != '' else 'none'}]"
+
+
+def _option(flag: str) -> Any:
+    return typer.Option(f"--{flag}", metavar=SPECS_BY_FLAG[flag].metavar, help=_help(flag))
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"wsgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Generate a drop-in reconnecting WebSocket module with a per-close-code policy.
+
+    Close 1000 (Normal Closure) stops for good; 1012 (Service Restart) reconnects after a
+    short random delay; every other code follows the table shown by the README.
+    """
+
+
+GENERATE_EXAMPLES = """
+**Examples**
+
+* `wsgen generate` writes output/reconnecting-socket.js with the defaults.
+
+* `wsgen generate --out src/vendor/socket.js --restart-delay 500ms-3s`
+
+* `wsgen generate --stop-on 4401,4403 --retry-on 1000 --max-retries 10`
+
+* `wsgen generate --out -` prints the module to stdout.
+
+Durations take 250ms, 2s, 1.5s or a bare number of milliseconds.
+"""
+
+
+@app.command(epilog=GENERATE_EXAMPLES)
+def generate(
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="PATH",
+            help="File to write; '-' prints to stdout. Its folder must exist.",
+        ),
+    ] = str(DEFAULT_OUT),
+    restart_delay: Annotated[str | None, _option("restart-delay")] = None,
+    backoff_initial: Annotated[str | None, _option("backoff-initial")] = None,
+    backoff_max: Annotated[str | None, _option("backoff-max")] = None,
+    backoff_factor: Annotated[str | None, _option("backoff-factor")] = None,
+    max_retries: Annotated[str | None, _option("max-retries")] = None,
+    connect_timeout: Annotated[str | None, _option("connect-timeout")] = None,
+    stable_after: Annotated[str | None, _option("stable-after")] = None,
+    queue_limit: Annotated[str | None, _option("queue-limit")] = None,
+    stop_on: Annotated[str | None, _option("stop-on")] = None,
+    retry_on: Annotated[str | None, _option("retry-on")] = None,
+    class_name: Annotated[str | None, _option("class-name")] = None,
+) -> None:
+    """Render the module with the given settings and write it (atomically) to --out."""
+    given = {
+        "restart-delay": restart_delay,
+        "backoff-initial": backoff_initial,
+        "backoff-max": backoff_max,
+        "backoff-factor": backoff_factor,
+        "max-retries": max_retries,
+        "connect-timeout": connect_timeout,
+        "stable-after": stable_after,
+        "queue-limit": queue_limit,
+        "stop-on": stop_on,
+        "retry-on": retry_on,
+        "class-name": class_name,
+    }
+    try:
+        options = build_options({flag: value for flag, value in given.items() if value is not None})
+    except OptionError as error:
+        fail(str(error))
+    text = render_module(options)
+    if out == "-":
+        sys.stdout.write(text)
+        return
+    write_output(Path(out), text)
+
+
+def write_output(path: Path, text: str) -> None:
+    if not path.parent.is_dir():
+        fail(f"--out: folder '{path.parent}' does not exist; create it first")
+    if path.is_dir():
+        fail(f"--out: '{path}' is a folder; give a file path")
+    try:
+        changed = write_atomically(path, text)
+    except OSError as error:
+        fail(f"--out: cannot write '{path}': {error.strerror or error}")
+    typer.echo(f"wsgen: {'wrote' if changed else 'unchanged'} {path}", err=True)
+
+
+def main() -> None:
+    app(prog_name="wsgen")

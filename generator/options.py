@@ -1,0 +1,210 @@
+"""The validated options of one generated module, parsed once from flags, config or a header.
+
+`OPTION_SPECS` names every option by its long flag; `build_options` turns a mapping of flag
+name to raw value into a frozen `GeneratorOptions`, so templates only ever see typed values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from generator.identifiers import check_identifier
+from generator.parsing import (
+    format_codes,
+    format_duration,
+    format_window,
+    parse_codes,
+    parse_count,
+    parse_duration,
+    parse_number,
+    parse_window,
+)
+
+MAX_COUNT = 1_000_000
+
+
+class OptionError(ValueError):
+    """A bad value for one option; `str()` is the one-line message shown to the user."""
+
+    def __init__(self, flag: str, message: str) -> None:
+        super().__init__(f"--{flag}: {message}")
+        self.flag = flag
+
+
+@dataclass(frozen=True)
+class GeneratorOptions:
+    restart_delay: tuple[int, int] = (1000, 5000)
+    backoff_initial: int = 1000
+    backoff_max: int = 30_000
+    backoff_factor: float = 2.0
+    max_retries: int | None = None
+    connect_timeout: int = 10_000
+    stable_after: int = 5000
+    queue_limit: int = 1000
+    stop_on: frozenset[int] = frozenset()
+    retry_on: frozenset[int] = frozenset()
+    class_name: str = "ReconnectingSocket"
+
+    def to_flags(self) -> dict[str, Any]:
+        """Every option under its flag name, in the form `build_options` reads back."""
+        return {spec.flag: spec.format(getattr(self, spec.field)) for spec in OPTION_SPECS}
+
+
+def _positive(parse: Callable[[Any], int]) -> Callable[[Any], int]:
+    def parse_positive(value: Any) -> int:
+        result = parse(value)
+        if result <= 0:
+            raise ValueError(f"must be greater than 0, got {value!r}")
+        return result
+
+    return parse_positive
+
+
+def _number(value: Any) -> str | int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    flag: str
+    field: str
+    parse: Callable[[Any], Any]
+    format: Callable[[Any], Any]
+    metavar: str
+    help: str
+
+
+OPTION_SPECS: tuple[OptionSpec, ...] = (
+    OptionSpec(
+        "restart-delay",
+        "restart_delay",
+        parse_window,
+        format_window,
+        "MIN-MAX",
+        "Window for reconnecting after 1012 Service Restart; each attempt draws a uniform "
+        "random delay in it.",
+    ),
+    OptionSpec(
+        "backoff-initial",
+        "backoff_initial",
+        _positive(parse_duration),
+        format_duration,
+        "DURATION",
+        "First backoff ceiling for retried codes and failed attempts.",
+    ),
+    OptionSpec(
+        "backoff-max",
+        "backoff_max",
+        _positive(parse_duration),
+        format_duration,
+        "DURATION",
+        "Largest backoff ceiling.",
+    ),
+    OptionSpec(
+        "backoff-factor",
+        "backoff_factor",
+        lambda value: parse_number(value, minimum=1, maximum=100),
+        _number,
+        "FACTOR",
+        "Growth of the backoff ceiling per attempt (1 to 100); each delay is a random draw "
+        "below the ceiling (full jitter).",
+    ),
+    OptionSpec(
+        "max-retries",
+        "max_retries",
+        lambda value: parse_count(value, maximum=MAX_COUNT, unlimited="unlimited"),
+        lambda value: "unlimited" if value is None else value,
+        "N",
+        "Reconnection attempts before giving up, or 'unlimited'.",
+    ),
+    OptionSpec(
+        "connect-timeout",
+        "connect_timeout",
+        _positive(parse_duration),
+        format_duration,
+        "DURATION",
+        "Abandon and retry an attempt that has not opened after this long.",
+    ),
+    OptionSpec(
+        "stable-after",
+        "stable_after",
+        parse_duration,
+        format_duration,
+        "DURATION",
+        "A connection open this long resets the backoff.",
+    ),
+    OptionSpec(
+        "queue-limit",
+        "queue_limit",
+        lambda value: parse_count(value, maximum=MAX_COUNT),
+        lambda value: value,
+        "N",
+        "Messages send() queues while reconnecting; one more throws QuotaExceededError.",
+    ),
+    OptionSpec(
+        "stop-on",
+        "stop_on",
+        parse_codes,
+        format_codes,
+        "CODES",
+        "Close codes that stop for good, overriding the table (e.g. 4401,4403-4499).",
+    ),
+    OptionSpec(
+        "retry-on",
+        "retry_on",
+        parse_codes,
+        format_codes,
+        "CODES",
+        "Close codes that reconnect, overriding the table (e.g. 1000 behind a proxy that "
+        "closes idle connections with it).",
+    ),
+    OptionSpec(
+        "class-name",
+        "class_name",
+        check_identifier,
+        lambda value: value,
+        "NAME",
+        "Name of the exported class.",
+    ),
+)
+
+SPECS_BY_FLAG = {spec.flag: spec for spec in OPTION_SPECS}
+
+assert {spec.field for spec in OPTION_SPECS} == {f.name for f in fields(GeneratorOptions)}
+
+
+def build_options(
+    values: Mapping[str, Any], base: GeneratorOptions | None = None
+) -> GeneratorOptions:
+    """Validate `values` (flag name → raw value) over `base`; raise OptionError on the first
+    bad one."""
+    changes: dict[str, Any] = {}
+    for flag, raw in values.items():
+        spec = SPECS_BY_FLAG.get(flag)
+        if spec is None:
+            raise OptionError(flag, f"unknown option; known: {', '.join(SPECS_BY_FLAG)}")
+        try:
+            changes[spec.field] = spec.parse(raw)
+        except ValueError as error:
+            raise OptionError(flag, str(error)) from None
+    options = replace(base or GeneratorOptions(), **changes)
+    _check_consistent(options, set(values))
+    return options
+
+
+def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
+    if options.backoff_max < options.backoff_initial:
+        flag = "backoff-max" if "backoff-max" in given else "backoff-initial"
+        raise OptionError(
+            flag,
+            f"--backoff-max ({format_duration(options.backoff_max)}) must not be below "
+            f"--backoff-initial ({format_duration(options.backoff_initial)})",
+        )
+    both = options.stop_on & options.retry_on
+    if both:
+        raise OptionError(
+            "retry-on",
+            f"code {format_codes(both)} is in both --stop-on and --retry-on; pick one",
+        )

@@ -1,0 +1,54 @@
+"""Fixtures shared by the suite: rendering modules to temporary files and finding Node."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.options import build_options
+from generator.render import render_module
+from tests.support.browser import launched_browser
+from tests.support.node import ensure_node_packages
+
+RenderTo = Callable[..., Path]
+
+
+@pytest.fixture
+def render_to(tmp_path: Path) -> RenderTo:
+    """Render the module with `flags` (flag name → value) into tmp_path; returns its path."""
+    counter = iter(range(1_000_000))
+
+    def render(name: str = "reconnecting-socket.mjs", **flags: object) -> Path:
+        options = build_options({flag.replace("_", "-"): value for flag, value in flags.items()})
+        path = tmp_path / f"{next(counter)}-{name}"
+        path.write_text(render_module(options), encoding="utf-8")
+        return path
+
+    return render
+
+
+@pytest.fixture(scope="session")
+def node() -> str:
+    """The `node` binary, with the harness's packages installed."""
+    return ensure_node_packages()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium per test worker."""
+    with launched_browser() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        yield page
+    finally:
+        context.close()

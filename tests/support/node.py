@@ -1,0 +1,95 @@
+"""Running the generated module in Node: find Node, install the harness's packages, and watch
+one client process through the JSON lines `tests/node/client.mjs` prints."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+NODE_DIR = Path(__file__).resolve().parent.parent / "node"
+CLIENT = NODE_DIR / "client.mjs"
+
+
+def ensure_node_packages() -> str:
+    """Path of `node`, after installing the harness's pinned packages when they are missing."""
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("Node.js is required for the behaviour tests (Node 20 or newer)")
+    if not (NODE_DIR / "node_modules" / "ws").is_dir():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, timeout=300
+        )
+    return node
+
+
+class NodeClient:
+    """One `node client.mjs` process; its events accumulate in `events` as they arrive."""
+
+    def __init__(self, module: Path, config: dict[str, Any]) -> None:
+        node = ensure_node_packages()
+        self.events: list[dict[str, Any]] = []
+        self.exited_at: float | None = None
+        self.process = subprocess.Popen(
+            [node, str(CLIENT), str(module), json.dumps(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout
+        for line in self.process.stdout:
+            event = json.loads(line)
+            event["received_at"] = time.monotonic()
+            self.events.append(event)
+        # stdout closes when the process ends: the closest outside measure of its exit time.
+        self.exited_at = time.monotonic()
+
+    def of(self, event_type: str) -> list[dict[str, Any]]:
+        return [event for event in self.events if event["type"] == event_type]
+
+    def wait_for(self, event_type: str, count: int = 1, timeout: float = 10) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while len(self.of(event_type)) < count:
+            if time.monotonic() > deadline or (
+                self.process.poll() is not None and not (self._reader.is_alive())
+            ):
+                raise TimeoutError(
+                    f"no {event_type} #{count} within {timeout} s; events: {self.events}"
+                )
+            time.sleep(0.01)
+        return self.of(event_type)[count - 1]
+
+    def wait_exit(self, timeout: float) -> int:
+        """The exit code; raises TimeoutError (and kills the process) if it outlives `timeout`."""
+        try:
+            code = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise TimeoutError(
+                f"node did not exit by itself within {timeout} s; events: {self.events}"
+            ) from None
+        self._reader.join(5)
+        return code
+
+    def stderr(self) -> str:
+        assert self.process.stderr
+        return self.process.stderr.read()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(5)
+
+    def __enter__(self) -> NodeClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.kill()

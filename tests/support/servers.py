@@ -1,0 +1,193 @@
+"""Real servers for behaviour tests, each on 127.0.0.1 in a background thread.
+
+`ScriptedServer` is a Python `websockets` server whose n-th connection follows the n-th
+`Script` (close with a code after a delay, drop TCP, go down for a while, echo); it records every
+connection and message with server-side monotonic times, so tests measure delays where they
+happen. `StallingServer` accepts TCP and never answers the handshake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+
+@dataclass(frozen=True)
+class Script:
+    """What the server does with one connection. Without `after` it keeps the connection."""
+
+    after: float | None = None
+    """Seconds after the handshake to end the connection."""
+    code: int = 1000
+    reason: str = ""
+    drop: bool = False
+    """End by aborting TCP, with no close frame (the client sees 1006)."""
+    down_for: float = 0.0
+    """Then stop listening (connections are refused) for this many seconds."""
+    echo: bool = False
+
+
+@dataclass
+class Connection:
+    index: int
+    opened_at: float
+    messages: list[str | bytes] = field(default_factory=list)
+    ended_at: float | None = None
+    close_code: int | None = None
+
+
+class _LoopThread:
+    """An asyncio loop in a daemon thread; `call` runs a coroutine there and waits for it."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+
+    def call(self, coroutine: Coroutine[Any, Any, Any], timeout: float = 10) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+
+
+class ScriptedServer:
+    def __init__(
+        self,
+        scripts: Sequence[Script] | Callable[[int], Script] = (),
+        default: Script = Script(),
+    ) -> None:
+        self._scripts = scripts
+        self._default = default
+        self.connections: list[Connection] = []
+        self.down_periods: list[tuple[float, float]] = []
+        self._servers: list[Server] = []
+        self._thread = _LoopThread()
+        self.port = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def __enter__(self) -> ScriptedServer:
+        self._thread.call(self._listen())
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._thread.call(self._shutdown())
+        self._thread.stop()
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/"
+
+    async def _listen(self) -> None:
+        server = await serve(
+            self._handle, "127.0.0.1", self.port, compression=None, ping_interval=None
+        )
+        self._servers.append(server)
+        self.port = server.sockets[0].getsockname()[1]
+
+    async def _shutdown(self) -> None:
+        for server in self._servers:
+            server.close()
+        for server in self._servers:
+            await server.wait_closed()
+
+    # -- behaviour -----------------------------------------------------------------------------
+    def _script_for(self, index: int) -> Script:
+        if callable(self._scripts):
+            return self._scripts(index)
+        return self._scripts[index] if index < len(self._scripts) else self._default
+
+    async def _handle(self, websocket: ServerConnection) -> None:
+        record = Connection(len(self.connections), time.monotonic())
+        self.connections.append(record)
+        script = self._script_for(record.index)
+        ender = (
+            asyncio.create_task(self._end(websocket, script)) if script.after is not None else None
+        )
+        try:
+            async for message in websocket:
+                record.messages.append(message)
+                if script.echo:
+                    await websocket.send(message)
+        except ConnectionClosed:
+            pass
+        finally:
+            record.ended_at = time.monotonic()
+            record.close_code = websocket.close_code
+            if ender and not ender.done():
+                await ender
+
+    async def _end(self, websocket: ServerConnection, script: Script) -> None:
+        assert script.after is not None
+        await asyncio.sleep(script.after)
+        if script.down_for:
+            await self._go_down(script.down_for)
+        if script.drop:
+            websocket.transport.abort()
+        else:
+            await websocket.close(script.code, script.reason)
+
+    async def _go_down(self, seconds: float) -> None:
+        # Stop listening first, so that a client's fast retry is refused rather than accepted.
+        self._servers[-1].server.close()
+        began = time.monotonic()
+        self.down_periods.append((began, began + seconds))
+        asyncio.get_running_loop().call_later(
+            seconds, lambda: asyncio.ensure_future(self._listen())
+        )
+
+    # -- waiting -------------------------------------------------------------------------------
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("server condition not met in time")
+            time.sleep(0.01)
+
+
+class StallingServer:
+    """Accepts TCP connections and never answers, as a hung server or proxy would."""
+
+    def __init__(self) -> None:
+        self._thread = _LoopThread()
+        self._server: asyncio.Server | None = None
+        self.accepted = 0
+        self.port = 0
+
+    def __enter__(self) -> StallingServer:
+        self._thread.call(self._listen())
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._thread.call(self._shutdown())
+        self._thread.stop()
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/"
+
+    async def _listen(self) -> None:
+        self._server = await asyncio.start_server(self._hold, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _hold(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.accepted += 1
+        with contextlib.suppress(ConnectionError):
+            while await reader.read(4096):
+                pass
+        writer.close()
+
+    async def _shutdown(self) -> None:
+        assert self._server
+        self._server.close()
+        # Connections still held are cut here, so the suite never waits on them.
+        await asyncio.wait_for(self._server.wait_closed(), 5)
