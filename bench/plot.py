@@ -36,8 +36,13 @@ def plot_storm(runs: list[tuple[str, dict]], clients: int, window, png: Path) ->
             bottom += counts
         if window is not None and window[1] > window[0]:
             expected = clients * got["bucket_ms"] / (window[1] - window[0])
-            ax.axhline(expected, color="black", linestyle="--", linewidth=1,
-                       label="uniform over the 1012 window")
+            ax.axhline(
+                expected,
+                color="black",
+                linestyle="--",
+                linewidth=1,
+                label="uniform over the 1012 window",
+            )
         server = "still down at first attempt" if got["still_down"] else "back at once"
         ax.set_title(f"{name.strip('*')}: server {server}", fontsize=10)
         ax.set_xlabel("seconds after the 1012")

@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import sys
+from pathlib import Path
 
 from common import REPO, Section, installed_version
 
@@ -23,7 +24,7 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
@@ -34,7 +35,9 @@ def machine() -> str:
 
 def output_of(command: list[str]) -> str:
     try:
-        return subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=30).stdout.strip()
+        return subprocess.run(
+            command, capture_output=True, text=True, cwd=REPO, timeout=30
+        ).stdout.strip()
     except OSError:
         return "?"
 
@@ -45,8 +48,11 @@ def versions() -> str:
     except ImportError:
         wsgen = "?"
     commit = output_of(["git", "rev-parse", "--short", "HEAD"])
-    parts = [f"wsgen {wsgen} ({commit})", f"Python {platform.python_version()}",
-             f"Node {output_of(['node', '--version'])}"]
+    parts = [
+        f"wsgen {wsgen} ({commit})",
+        f"Python {platform.python_version()}",
+        f"Node {output_of(['node', '--version'])}",
+    ]
     parts += [f"{name} {installed_version(name)}" for name in PACKAGES]
     return ", ".join(parts)
 
@@ -57,15 +63,18 @@ def render(sections: list[Section], quick: bool) -> str:
     out = [
         "# wsgen benchmarks",
         "",
-        f"`{command}` on {now}." + (" **Quick run: tiny inputs, figures not meaningful.**" if quick else ""),
+        f"`{command}` on {now}."
+        + (" **Quick run: tiny inputs, figures not meaningful.**" if quick else ""),
         "",
         f"- Machine: {machine()}",
         f"- Versions: {versions()}",
         "",
         "## Targets (issue 6)",
         "",
-        table(["target", "measured", "result"],
-              [[c.target, c.figure, MARK[c.met]] for s in sections for c in s.checks]),
+        table(
+            ["target", "measured", "result"],
+            [[c.target, c.figure, MARK[c.met]] for s in sections for c in s.checks],
+        ),
     ]
     for section in sections:
         out += ["", f"## {section.title}"]

@@ -21,14 +21,14 @@ from common import BENCH, NODE_MODULES, REPO, Context
 
 sys.path.insert(0, str(REPO))  # `generator` from this checkout, as the CLI runs it
 
-import cli_speed  # noqa: E402
-import memory  # noqa: E402
-import ours  # noqa: E402
-import report  # noqa: E402
-import size  # noqa: E402
-import storm  # noqa: E402
-import throughput  # noqa: E402
-import timing  # noqa: E402
+import cli_speed
+import memory
+import ours
+import report
+import size
+import storm
+import throughput
+import timing
 
 BENCHMARKS = {
     "size": size.run,

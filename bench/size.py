@@ -12,8 +12,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from ours import PROFILES
 from common import BENCH, NODE_MODULES, Check, Context, Section, installed_version, run_node
+from ours import PROFILES
 
 ESBUILD = NODE_MODULES / ".bin" / "esbuild"
 
@@ -45,7 +45,9 @@ def our_entry(module: Path, tmp: Path, profile: str) -> Path:
 
 def run(ctx: Context) -> Section:
     section = Section("Size", ["module", "minified", "min+gzip", "min+brotli"])
-    section.notes.append("Each bundle: `esbuild --bundle --minify --format=esm`; gzip -9; brotli q11.")
+    section.notes.append(
+        "Each bundle: `esbuild --bundle --minify --format=esm`; gzip -9; brotli q11."
+    )
     names: list[str] = []
     bundles: list[Path] = []
     for profile, module in ctx.ours.items():

@@ -13,15 +13,23 @@ def run(ctx: Context) -> Section:
     sizes = [200] if ctx.quick else [10_000, 100_000]
     section = Section(
         "Restart storm (simulated)",
-        ["clients", "server after the 1012", "client", "wave", "arrivals", "first–last s",
-         "peak per 100 ms", "peak ÷ uniform"],
+        [
+            "clients",
+            "server after the 1012",
+            "client",
+            "wave",
+            "arrivals",
+            "first-last s",
+            "peak per 100 ms",
+            "peak ÷ uniform",
+        ],
     )
     section.notes.append(
         "Every client gets 1012 at the same instant; a virtual clock replaces setTimeout, "
         "clearTimeout and Date.now and a fake WebSocket replaces the network, so nothing waits "
         "and no socket is opened (bench/js/storm.mjs). Wave k = each client's k-th attempt "
         "after the restart; 'all' = every attempt, as the server sees them. 'Uniform' = the "
-        "clients spread evenly over the default 1012 window, clients × 100 ms ÷ window width. "
+        "clients spread evenly over the default 1012 window, clients x 100 ms ÷ window width. "
         "partysocket is its real code under the same clock. 'Still down' refuses each client's "
         "first attempt (a 1006, as a refused connection gives), so wave 2 follows the "
         "library's backoff after a failed attempt."
@@ -46,11 +54,14 @@ def run(ctx: Context) -> Section:
                     peak = max(got["waves"]["1"]["buckets"])
                     ratio = peak / uniform(clients, window)
                     section.checks.append(
-                        Check(f"storm peak ≤ {TARGET}× uniform, {clients:,} clients",
-                              f"{ratio:.2f}×", ratio <= TARGET)
+                        Check(
+                            f"storm peak ≤ {TARGET}x uniform, {clients:,} clients",
+                            f"{ratio:.2f}x",
+                            ratio <= TARGET,
+                        )
                     )
     if "**wsgen default**" not in specs:
-        section.checks.append(Check(f"storm peak ≤ {TARGET}× uniform", "not available yet", None))
+        section.checks.append(Check(f"storm peak ≤ {TARGET}x uniform", "not available yet", None))
     png = ctx.out_dir / "storm.png"
     if plot_storm(runs, max(sizes), window, png):
         section.notes.append(f"Histogram: [{png.name}]({png.name}) ({max(sizes):,} clients).")
@@ -75,11 +86,19 @@ def add_rows(section: Section, name: str, got: dict, window: tuple[int, int] | N
         waves.append(("all", combined([figures for _, figures in waves])))
     for wave, figures in waves:
         peak = max(figures["buckets"])
-        span = f"{figures['first_ms'] / 1000:.2f}–{figures['last_ms'] / 1000:.2f}"
-        ratio = f"{peak / expected:.2f}×" if expected == expected else "—"
+        span = f"{figures['first_ms'] / 1000:.2f}-{figures['last_ms'] / 1000:.2f}"
+        ratio = f"{peak / expected:.2f}x" if expected == expected else "—"
         section.rows.append(
-            [f"{got['clients']:,}", server, name, wave, f"{figures['arrivals']:,}", span,
-             f"{peak:,}", ratio]
+            [
+                f"{got['clients']:,}",
+                server,
+                name,
+                wave,
+                f"{figures['arrivals']:,}",
+                span,
+                f"{peak:,}",
+                ratio,
+            ]
         )
 
 

@@ -10,7 +10,9 @@ TARGET = 0.95  # of raw ws (issue 6)
 
 def run(ctx: Context) -> Section:
     messages, rounds = (1_000, 1) if ctx.quick else (100_000, 10)
-    section = Section("Throughput", ["client", "msgs/s (median)", "vs raw ws", "client CPU vs raw ws"])
+    section = Section(
+        "Throughput", ["client", "msgs/s (median)", "vs raw ws", "client CPU vs raw ws"]
+    )
     section.notes.append(
         f"{messages:,} messages of 32 B each way per run over one loopback connection to a `ws` "
         f"server in its own process; {rounds} round(s) after a warm-up, the clients taking turns "
@@ -29,11 +31,15 @@ def run(ctx: Context) -> Section:
         label = f"**{name.replace('-', ' ', 1)}**" if name in ours else name
         label = "raw ws" if name == "raw" else label
         section.rows.append(
-            [label, f"{figures['msgs_per_s']:,.0f}", f"{figures['ratio_vs_raw']:.3f}",
-             f"{figures['cpu_vs_raw']:.3f}"]
+            [
+                label,
+                f"{figures['msgs_per_s']:,.0f}",
+                f"{figures['ratio_vs_raw']:.3f}",
+                f"{figures['cpu_vs_raw']:.3f}",
+            ]
         )
 
-    target = f"throughput ≥ {TARGET} × raw ws (default profile)"
+    target = f"throughput ≥ {TARGET} x raw ws (default profile)"
     if "wsgen-default" in result:
         ratio = result["wsgen-default"]["ratio_vs_raw"]
         section.checks.append(Check(target, f"{ratio:.3f}", ratio >= TARGET))

@@ -16,7 +16,7 @@ def inside_share(samples: list[float], window: tuple[int, int]) -> float:
 
 
 def row(name: str, samples: list[float], window: tuple[int, int] | None) -> list[str]:
-    shown = f"{window[0]:,}–{window[1]:,} ms" if window else "—"
+    shown = f"{window[0]:,}-{window[1]:,} ms" if window else "—"
     inside = f"{inside_share(samples, window):.1%}" if window else "—"
     figures = [f"{min(samples):,.0f}", f"{median(samples):,.0f}", f"{max(samples):,.0f}"]
     return [name, shown, str(len(samples)), *figures, inside]
@@ -48,7 +48,9 @@ def run(ctx: Context) -> Section:
         share = inside_share(got, window)
         figure = f"{share:.1%} of {len(got)} (max {max(got):,.0f} ms)"
         section.checks.append(Check(target, figure, share == 1))
-        section.notes.append(f"wsgen: {clients} clients, {samples // clients} restarts each in a row.")
+        section.notes.append(
+            f"wsgen: {clients} clients, {samples // clients} restarts each in a row."
+        )
     if not ctx.quick:
         for anchor in ANCHORS:
             got = run_node("timing.mjs", "--samples", "20", "--clients", "20", anchor)["samples_ms"]
