@@ -23,15 +23,6 @@ MODULE_PATH = "/reconnecting-socket.js"
 SOCKET_PATH = "/socket"
 CONTROL_PATH = "/control"
 
-# What a server may put in a close frame: RFC 6455 §7.4.1 keeps 1004 (reserved), 1005, 1006 and
-# 1015 (reported locally) off the wire, and 1016-2999 are unassigned.
-SENDABLE_CODES: tuple[tuple[int, int], ...] = ((1000, 1003), (1007, 1014), (3000, 4999))
-MAX_REASON_BYTES = 123  # a close frame's payload is at most 125 bytes, 2 of them the code
-
-
-def can_send(code: int) -> bool:
-    return any(first <= code <= last for first, last in SENDABLE_CODES)
-
 
 @dataclass(frozen=True)
 class ServerAction:
@@ -122,10 +113,7 @@ def page_data(options: GeneratorOptions, given: Mapping[str, object]) -> dict[st
             {"name": action.name, "label": action.label, "code": action.code, "hint": action.hint}
             for action in SERVER_ACTIONS
         ],
-        "sendable": [list(span) for span in SENDABLE_CODES],
-        "maxReasonBytes": MAX_REASON_BYTES,
         "className": options.class_name,
-        "restartDelay": list(options.restart_delay),
         "downFor": default_down_for(options),
         "paths": {"module": MODULE_PATH, "socket": SOCKET_PATH, "control": CONTROL_PATH},
     }

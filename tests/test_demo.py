@@ -24,15 +24,8 @@ from websockets.sync.client import connect
 import generator
 from generator.cli import app
 from generator.codes import CLOSE_CODES
-from generator.demo import DemoServer
-from generator.demo_page import (
-    SOCKET_PATH,
-    build_site,
-    can_send,
-    default_down_for,
-    demo_command,
-    page_data,
-)
+from generator.demo import DemoServer, can_send
+from generator.demo_page import SOCKET_PATH, build_site, default_down_for, demo_command, page_data
 from generator.options import OPTION_SPECS, build_options
 from generator.render import render_module
 from tests.support.demo import running_demo

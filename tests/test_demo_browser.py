@@ -61,6 +61,17 @@ def assert_names_the_code(entry: dict[str, Any], code: int) -> None:
     assert row.description in entry["text"], "the meaning comes from the code table"
 
 
+def closed_for_good(page: Any, server: DemoServer) -> dict[str, Any]:
+    """The final close entry, once a quiet period has shown no further attempt."""
+    wait_for_state(page, "closed")
+    page.wait_for_timeout(QUIET_PERIOD_MS)
+    assert len(server.connections) == 1
+    assert entries(page, "reconnecting") == []
+    [close] = entries(page, "close")
+    assert "no further attempt" in close["text"]
+    return close
+
+
 def test_restart_reconnects_inside_the_restart_window(page: Any) -> None:
     with running_demo(**FAST) as server:
         open_demo(page, server)
@@ -107,13 +118,8 @@ def test_end_session_closes_for_good_and_never_tries_again(page: Any) -> None:
         open_demo(page, server)
         assert page.is_disabled("#new-socket")
         press(page, "end")
-        wait_for_state(page, "closed")
-        page.wait_for_timeout(QUIET_PERIOD_MS)
-        assert len(server.connections) == 1
-        [close] = entries(page, "close")
+        close = closed_for_good(page, server)
         assert_names_the_code(close, 1000)
-        assert "no further attempt" in close["text"]
-        assert entries(page, "reconnecting") == []
         assert page.is_disabled("button[data-action='restart']"), "nothing left to act on"
         # A fresh socket is the only way back.
         page.click("#new-socket")
@@ -165,10 +171,7 @@ def test_policy_violation_closes_for_good(page: Any) -> None:
     with running_demo(**FAST) as server:
         open_demo(page, server)
         press(page, "policy")
-        wait_for_state(page, "closed")
-        page.wait_for_timeout(QUIET_PERIOD_MS)
-        assert len(server.connections) == 1
-        [close] = entries(page, "close")
+        close = closed_for_good(page, server)
     assert_names_the_code(close, 1008)
     assert 'reason: "token expired"' in close["text"]
 
