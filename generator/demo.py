@@ -249,11 +249,14 @@ def _seconds(text: str) -> float:
 
 
 def _custom_close(code_text: str, reason: str) -> tuple[int, str]:
-    code = int(code_text) if code_text.isdigit() and len(code_text) <= 5 else 0
+    # isdigit() alone admits digits such as "²" that int() refuses.
+    wellformed = code_text.isascii() and code_text.isdigit() and len(code_text) <= 5
+    code = int(code_text) if wellformed else 0
     if not can_send(code):
+        *most, last = [f"{first}-{end}" for first, end in SENDABLE_CODES]
+        allowed = f"{', '.join(most)} or {last}"
         raise ControlError(
-            HTTPStatus.BAD_REQUEST,
-            f"code: a server can send 1000-1003, 1007-1014 or 3000-4999, got {code_text!r}",
+            HTTPStatus.BAD_REQUEST, f"code: a server can send {allowed}, got {code_text!r}"
         )
     if len(reason.encode("utf-8")) > MAX_REASON_BYTES:
         raise ControlError(

@@ -224,6 +224,7 @@ def test_drop_ends_the_connection_without_a_close_frame(server: DemoServer) -> N
         ({"action": "restart", "down": "soon"}, 400, "down: expected seconds from 0 to 60"),
         ({"action": "custom", "client": "test", "code": "1006"}, 400, "a server can send"),
         ({"action": "custom", "client": "test", "code": "x"}, 400, "a server can send"),
+        ({"action": "custom", "client": "test", "code": "²"}, 400, "a server can send"),
         (
             {"action": "custom", "client": "test", "code": "4000", "reason": "é" * 62},
             400,
