@@ -5,7 +5,7 @@
 export type CloseAction = "stop" | "retry" | "restart" | "retry-later";
 
 /** Codes whose action overrides the generated policy, e.g. `{ 4401: "stop" }`. */
-export type ClosePolicyOverrides = { [code: number]: CloseAction };
+export type ClosePolicy = { [code: number]: CloseAction };
 
 /** What `send()` accepts: whatever a WebSocket accepts. */
 export type SendData = Parameters<WebSocket["send"]>[0];
@@ -36,7 +36,7 @@ export interface Options extends Partial<Settings> {
   WebSocket?: WebSocketClass;
   /** Third argument of the WebSocket constructor, such as `ws`'s headers in Node. */
   socketOptions?: unknown;
-  closePolicy?: ClosePolicyOverrides;
+  closePolicy?: ClosePolicy;
 }
 
 /** Fired instead of "close" when the socket will reconnect. */
@@ -112,7 +112,7 @@ function createEvent(type: string, properties?: object): Event {
   return Object.assign(new Event(type), properties);
 }
 
-function closeAction(code: number, overrides?: ClosePolicyOverrides): CloseAction {
+function closeAction(code: number, overrides?: ClosePolicy): CloseAction {
   if (overrides && overrides[code]) return overrides[code];
   for (const [first, last, action] of CLOSE_POLICY) {
     if (code >= first && code <= last) return action;
@@ -120,11 +120,17 @@ function closeAction(code: number, overrides?: ClosePolicyOverrides): CloseActio
   return "retry";
 }
 
-function reconnectDelay(action: CloseAction, attempt: number, options: Settings): number {
+function reconnectDelay(
+  action: CloseAction,
+  attempt: number,
+  options: Settings,
+): number {
   const { restartDelayMin, restartDelayMax } = options;
   if (action === "restart") {
     // Uniform over the whole window, drawn per attempt, so a fleet spreads its returns.
-    return restartDelayMin + Math.random() * (restartDelayMax - restartDelayMin);
+    return (
+      restartDelayMin + Math.random() * (restartDelayMax - restartDelayMin)
+    );
   }
   // Full jitter: a random delay below a ceiling that grows per attempt.
   const ceiling = Math.min(
@@ -151,15 +157,6 @@ export class ReconnectingSocket extends EventTarget {
   declare static readonly OPEN: 1;
   declare static readonly CLOSING: 2;
   declare static readonly CLOSED: 3;
-  declare readonly CONNECTING: 0;
-  declare readonly OPEN: 1;
-  declare readonly CLOSING: 2;
-  declare readonly CLOSED: 3;
-  declare onopen: ((this: WebSocket, ev: Event) => any) | null;
-  declare onmessage: ((this: WebSocket, ev: MessageEvent) => any) | null;
-  declare onerror: ((this: WebSocket, ev: Event) => any) | null;
-  declare onclose: ((this: WebSocket, ev: CloseEvent) => any) | null;
-  declare onreconnecting: ((this: WebSocket, ev: ReconnectingEvent) => any) | null;
   declare private _url: string;
   declare private _protocols: string | string[] | undefined;
   declare private _options: Settings & Options;
@@ -221,7 +218,9 @@ export class ReconnectingSocket extends EventTarget {
   }
 
   get binaryType(): BinaryType {
-    return this._binaryType || (this._socket ? this._socket.binaryType : "blob");
+    return (
+      this._binaryType || (this._socket ? this._socket.binaryType : "blob")
+    );
   }
 
   set binaryType(value: BinaryType) {
@@ -235,9 +234,14 @@ export class ReconnectingSocket extends EventTarget {
    */
   send(data: SendData): void {
     const socket = this._socket;
-    if (socket && socket.readyState === READY_STATES.OPEN) return socket.send(data);
+    if (socket && socket.readyState === READY_STATES.OPEN) {
+      return socket.send(data);
+    }
     if (this._readyState >= READY_STATES.CLOSING) {
-      throw new DOMException("ReconnectingSocket is closed", "InvalidStateError");
+      throw new DOMException(
+        "ReconnectingSocket is closed",
+        "InvalidStateError",
+      );
     }
     if (this._queue.length >= this._options.queueLimit) {
       throw new DOMException(
@@ -255,7 +259,10 @@ export class ReconnectingSocket extends EventTarget {
    */
   close(code = NORMAL_CLOSURE, reason = ""): void {
     if (code !== NORMAL_CLOSURE && !(code >= 3000 && code <= 4999)) {
-      throw new DOMException(`close code must be 1000 or 3000-4999`, "InvalidAccessError");
+      throw new DOMException(
+        `close code must be 1000 or 3000-4999`,
+        "InvalidAccessError",
+      );
     }
     if (this._readyState >= READY_STATES.CLOSING) return;
     clearTimeout(this._timer);
@@ -276,18 +283,25 @@ export class ReconnectingSocket extends EventTarget {
 
   private _connect(): void {
     const options = this._options;
-    const WebSocketClass: WebSocketClass | undefined = options.WebSocket || globalThis.WebSocket;
+    const WebSocketClass = options.WebSocket || globalThis.WebSocket;
     if (!WebSocketClass) {
-      throw new TypeError("no WebSocket class: pass options.WebSocket (in Node, the ws package)");
+      throw new TypeError(
+        "no WebSocket class: pass options.WebSocket (in Node, the ws package)",
+      );
     }
-    const socket = new WebSocketClass(this._url, this._protocols, options.socketOptions);
+    const socket = new WebSocketClass(
+      this._url,
+      this._protocols,
+      options.socketOptions,
+    );
     if (this._binaryType) socket.binaryType = this._binaryType;
     socket.onopen = () => this._onOpen();
     socket.onmessage = (event) => {
       this._emit("message", { data: event.data, origin: event.origin });
     };
     socket.onerror = () => this._emit("error");
-    socket.onclose = (event) => this._onClose(event.code, event.reason, event.wasClean);
+    socket.onclose = (event) =>
+      this._onClose(event.code, event.reason, event.wasClean);
     this._socket = socket;
     this._timer = setTimeout(() => {
       // A handshake that never completes would hold CONNECTING forever; give it up.
@@ -313,7 +327,8 @@ export class ReconnectingSocket extends EventTarget {
     if (this._socket) detach(this._socket);
     this._socket = null;
     const options = this._options;
-    if (this._openedAt && Date.now() - this._openedAt >= options.stableAfter) {
+    const openedAt = this._openedAt;
+    if (openedAt && Date.now() - openedAt >= options.stableAfter) {
       this._attempt = 0;
     }
     this._openedAt = 0;
@@ -329,7 +344,13 @@ export class ReconnectingSocket extends EventTarget {
     this._attempt += 1;
     this._readyState = READY_STATES.CONNECTING;
     this._timer = setTimeout(() => this._connect(), delay);
-    this._emit("reconnecting", { code, reason, wasClean, attempt: this._attempt, delay });
+    this._emit("reconnecting", {
+      code,
+      reason,
+      wasClean,
+      attempt: this._attempt,
+      delay,
+    });
   }
 
   private _finish(code: number, reason: string, wasClean: boolean): void {
@@ -347,6 +368,15 @@ Object.assign(ReconnectingSocket, READY_STATES);
 Object.assign(ReconnectingSocket.prototype, READY_STATES);
 
 export interface ReconnectingSocket {
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSING: 2;
+  readonly CLOSED: 3;
+  onopen: ((this: WebSocket, ev: Event) => any) | null;
+  onmessage: ((this: WebSocket, ev: MessageEvent) => any) | null;
+  onerror: ((this: WebSocket, ev: Event) => any) | null;
+  onclose: ((this: WebSocket, ev: CloseEvent) => any) | null;
+  onreconnecting: ((ev: ReconnectingEvent) => any) | null;
   addEventListener<K extends keyof SocketEventMap>(
     type: K,
     listener: (this: ReconnectingSocket, ev: SocketEventMap[K]) => any,

@@ -5,7 +5,7 @@
 export type CloseAction = "stop" | "retry" | "restart" | "retry-later";
 
 /** Codes whose action overrides the generated policy, e.g. `{ 4401: "stop" }`. */
-export type ClosePolicyOverrides = { [code: number]: CloseAction };
+export type ClosePolicy = { [code: number]: CloseAction };
 
 /** What `send()` accepts: whatever a WebSocket accepts. */
 export type SendData = Parameters<WebSocket["send"]>[0];
@@ -36,7 +36,7 @@ export interface Options extends Partial<Settings> {
   WebSocket?: WebSocketClass;
   /** Third argument of the WebSocket constructor, such as `ws`'s headers in Node. */
   socketOptions?: unknown;
-  closePolicy?: ClosePolicyOverrides;
+  closePolicy?: ClosePolicy;
 }
 
 /** Fired instead of "close" when the socket will reconnect. */
@@ -65,15 +65,6 @@ export declare class LiveSocket extends EventTarget {
   static readonly OPEN: 1;
   static readonly CLOSING: 2;
   static readonly CLOSED: 3;
-  readonly CONNECTING: 0;
-  readonly OPEN: 1;
-  readonly CLOSING: 2;
-  readonly CLOSED: 3;
-  onopen: ((this: WebSocket, ev: Event) => any) | null;
-  onmessage: ((this: WebSocket, ev: MessageEvent) => any) | null;
-  onerror: ((this: WebSocket, ev: Event) => any) | null;
-  onclose: ((this: WebSocket, ev: CloseEvent) => any) | null;
-  onreconnecting: ((this: WebSocket, ev: ReconnectingEvent) => any) | null;
   readonly url: string;
   readonly readyState: number;
   readonly protocol: string;
@@ -87,6 +78,15 @@ export declare class LiveSocket extends EventTarget {
 }
 
 export interface LiveSocket {
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSING: 2;
+  readonly CLOSED: 3;
+  onopen: ((this: WebSocket, ev: Event) => any) | null;
+  onmessage: ((this: WebSocket, ev: MessageEvent) => any) | null;
+  onerror: ((this: WebSocket, ev: Event) => any) | null;
+  onclose: ((this: WebSocket, ev: CloseEvent) => any) | null;
+  onreconnecting: ((ev: ReconnectingEvent) => any) | null;
   addEventListener<K extends keyof SocketEventMap>(
     type: K,
     listener: (this: LiveSocket, ev: SocketEventMap[K]) => any,

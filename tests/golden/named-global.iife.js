@@ -92,7 +92,9 @@ var Live = (function () {
     const { restartDelayMin, restartDelayMax } = options;
     if (action === "restart") {
       // Uniform over the whole window, drawn per attempt, so a fleet spreads its returns.
-      return restartDelayMin + Math.random() * (restartDelayMax - restartDelayMin);
+      return (
+        restartDelayMin + Math.random() * (restartDelayMax - restartDelayMin)
+      );
     }
     // Full jitter: a random delay below a ceiling that grows per attempt.
     const ceiling = Math.min(
@@ -165,7 +167,9 @@ var Live = (function () {
     }
 
     get binaryType() {
-      return this._binaryType || (this._socket ? this._socket.binaryType : "blob");
+      return (
+        this._binaryType || (this._socket ? this._socket.binaryType : "blob")
+      );
     }
 
     set binaryType(value) {
@@ -179,9 +183,14 @@ var Live = (function () {
      */
     send(data) {
       const socket = this._socket;
-      if (socket && socket.readyState === READY_STATES.OPEN) return socket.send(data);
+      if (socket && socket.readyState === READY_STATES.OPEN) {
+        return socket.send(data);
+      }
       if (this._readyState >= READY_STATES.CLOSING) {
-        throw new DOMException("ReconnectingSocket is closed", "InvalidStateError");
+        throw new DOMException(
+          "ReconnectingSocket is closed",
+          "InvalidStateError",
+        );
       }
       if (this._queue.length >= this._options.queueLimit) {
         throw new DOMException(
@@ -199,7 +208,10 @@ var Live = (function () {
      */
     close(code = NORMAL_CLOSURE, reason = "") {
       if (code !== NORMAL_CLOSURE && !(code >= 3000 && code <= 4999)) {
-        throw new DOMException(`close code must be 1000 or 3000-4999`, "InvalidAccessError");
+        throw new DOMException(
+          `close code must be 1000 or 3000-4999`,
+          "InvalidAccessError",
+        );
       }
       if (this._readyState >= READY_STATES.CLOSING) return;
       clearTimeout(this._timer);
@@ -222,16 +234,23 @@ var Live = (function () {
       const options = this._options;
       const WebSocketClass = options.WebSocket || globalThis.WebSocket;
       if (!WebSocketClass) {
-        throw new TypeError("no WebSocket class: pass options.WebSocket (in Node, the ws package)");
+        throw new TypeError(
+          "no WebSocket class: pass options.WebSocket (in Node, the ws package)",
+        );
       }
-      const socket = new WebSocketClass(this._url, this._protocols, options.socketOptions);
+      const socket = new WebSocketClass(
+        this._url,
+        this._protocols,
+        options.socketOptions,
+      );
       if (this._binaryType) socket.binaryType = this._binaryType;
       socket.onopen = () => this._onOpen();
       socket.onmessage = (event) => {
         this._emit("message", { data: event.data, origin: event.origin });
       };
       socket.onerror = () => this._emit("error");
-      socket.onclose = (event) => this._onClose(event.code, event.reason, event.wasClean);
+      socket.onclose = (event) =>
+        this._onClose(event.code, event.reason, event.wasClean);
       this._socket = socket;
       this._timer = setTimeout(() => {
         // A handshake that never completes would hold CONNECTING forever; give it up.
@@ -257,7 +276,8 @@ var Live = (function () {
       if (this._socket) detach(this._socket);
       this._socket = null;
       const options = this._options;
-      if (this._openedAt && Date.now() - this._openedAt >= options.stableAfter) {
+      const openedAt = this._openedAt;
+      if (openedAt && Date.now() - openedAt >= options.stableAfter) {
         this._attempt = 0;
       }
       this._openedAt = 0;
@@ -273,7 +293,13 @@ var Live = (function () {
       this._attempt += 1;
       this._readyState = READY_STATES.CONNECTING;
       this._timer = setTimeout(() => this._connect(), delay);
-      this._emit("reconnecting", { code, reason, wasClean, attempt: this._attempt, delay });
+      this._emit("reconnecting", {
+        code,
+        reason,
+        wasClean,
+        attempt: this._attempt,
+        delay,
+      });
     }
 
     _finish(code, reason, wasClean) {
