@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -11,14 +13,14 @@ import typer
 from generator import __version__
 from generator.files import write_atomically
 from generator.options import (
+    FILE_FLAGS,
     SPECS_BY_FLAG,
     OptionError,
     build_options,
     shown_default,
 )
-from generator.render import render_module
-
-DEFAULT_OUT = Path("output/reconnecting-socket.js")
+from generator.outputs import plan_outputs
+from generator.parsing import parse_count
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -75,6 +77,9 @@ GENERATE_EXAMPLES = """
 
 * `wsgen generate --stop-on 4401,4403 --retry-on 1000 --max-retries 10`
 
+* `wsgen generate --format esm,cjs,iife --types --out dist/socket.js` writes dist/socket.js,
+socket.cjs and socket.iife.js, each with its .d.ts.
+
 * `wsgen generate --out -` prints the module to stdout.
 
 Durations take 250ms, 2s, 1.5s or a bare number of milliseconds.
@@ -84,14 +89,18 @@ Durations take 250ms, 2s, 1.5s or a bare number of milliseconds.
 @app.command(epilog=GENERATE_EXAMPLES)
 def generate(
     out: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--out",
             "-o",
             metavar="PATH",
-            help="File to write; '-' prints to stdout. Its folder must exist.",
+            help="File to write; '-' prints to stdout. Its folder must exist. With several "
+            "formats, each file takes this one's folder and stem and its format's ending "
+            "(.js, .cjs, .iife.js, .ts). [default: output/reconnecting-socket.js, or that "
+            "stem with the format's ending]",
+            show_default=False,
         ),
-    ] = str(DEFAULT_OUT),
+    ] = None,
     restart_delay: Annotated[str | None, _option("restart-delay")] = None,
     backoff_initial: Annotated[str | None, _option("backoff-initial")] = None,
     backoff_max: Annotated[str | None, _option("backoff-max")] = None,
@@ -103,6 +112,11 @@ def generate(
     stop_on: Annotated[str | None, _option("stop-on")] = None,
     retry_on: Annotated[str | None, _option("retry-on")] = None,
     class_name: Annotated[str | None, _option("class-name")] = None,
+    formats: Annotated[list[str] | None, _option("format")] = None,
+    global_name: Annotated[str | None, _option("global-name")] = None,
+    types: Annotated[
+        bool | None, typer.Option("--types/--no-types", help=SPECS_BY_FLAG["types"].help)
+    ] = None,
     heartbeat: Annotated[str | None, _option("heartbeat")] = None,
     heartbeat_timeout: Annotated[str | None, _option("heartbeat-timeout")] = None,
     heartbeat_message: Annotated[str | None, _option("heartbeat-message")] = None,
@@ -125,6 +139,9 @@ def generate(
         "stop-on": stop_on,
         "retry-on": retry_on,
         "class-name": class_name,
+        "format": formats,
+        "global-name": global_name,
+        "types": types,
         "heartbeat": heartbeat,
         "heartbeat-timeout": heartbeat_timeout,
         "heartbeat-message": heartbeat_message,
@@ -138,23 +155,100 @@ def generate(
         options = build_options({flag: value for flag, value in given.items() if value is not None})
     except OptionError as error:
         fail(str(error))
-    text = render_module(options)
     if out == "-":
-        sys.stdout.write(text)
+        outputs = plan_outputs(options)
+        if len(outputs) > 1:
+            fail("--out: '-' prints one file; ask for one --format, without --types")
+        sys.stdout.write(outputs[0].render(options))
         return
-    write_output(Path(out), text)
+    outputs = plan_outputs(options, None if out is None else Path(out))
+    for output in outputs:
+        check_writable(output.path)
+    # Everything is rendered before anything is written: a failure leaves no half-set.
+    rendered = [(output, output.render(options)) for output in outputs]
+    for output, text in rendered:
+        write_output(output.path, text)
 
 
-def write_output(path: Path, text: str) -> None:
+def check_writable(path: Path) -> None:
     if not path.parent.is_dir():
         fail(f"--out: folder '{path.parent}' does not exist; create it first")
     if path.is_dir():
         fail(f"--out: '{path}' is a folder; give a file path")
+
+
+def write_output(path: Path, text: str) -> None:
     try:
         changed = write_atomically(path, text)
     except OSError as error:
         fail(f"--out: cannot write '{path}': {error.strerror or error}")
     typer.echo(f"wsgen: {'wrote' if changed else 'unchanged'} {path}", err=True)
+
+
+DEMO_EXAMPLES = """
+**Examples**
+
+* `wsgen demo --restart-delay 500ms-1s` serves the page at http://127.0.0.1:8765/
+
+* `wsgen demo --port 0 --stop-on 4401` picks any free port.
+
+Needs the `demo` extra: pip install 'wsgen[demo]'.
+"""
+
+
+def _with_generate_flags(command: Callable[..., None]) -> Callable[..., None]:
+    """Give `command` every generator flag of `generate` (not --out), declared once there, so
+    that both commands parse and validate them alike; they arrive in `**flags`."""
+    own = [
+        parameter
+        for parameter in inspect.signature(command, eval_str=True).parameters.values()
+        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
+    ]
+    shared = [
+        parameter
+        for name, parameter in inspect.signature(generate, eval_str=True).parameters.items()
+        if name.replace("_", "-") in SPECS_BY_FLAG.keys() - FILE_FLAGS
+    ]
+    command.__signature__ = inspect.Signature([*own, *shared])  # type: ignore[attr-defined]
+    return command
+
+
+@app.command(epilog=DEMO_EXAMPLES)
+@_with_generate_flags
+def demo(
+    port: Annotated[
+        str,
+        typer.Option("--port", metavar="PORT", help="Port on 127.0.0.1; 0 picks a free one."),
+    ] = "8765",
+    **flags: str | None,
+) -> None:
+    """Serve a live playground for the module these flags generate: a page whose buttons make
+    the server restart, end the session, drop the connection... and a timeline of what the
+    module does. Ctrl-C stops it."""
+    given = {name.replace("_", "-"): value for name, value in flags.items() if value is not None}
+    try:
+        options = build_options(given)
+        port_number = parse_count(port, maximum=65535)
+    except OptionError as error:
+        fail(str(error))
+    except ValueError as error:
+        fail(f"--port: {error}")
+    try:
+        from generator import demo as demo_server
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] != "websockets":
+            raise
+        typer.echo(
+            "wsgen: error: wsgen demo needs the websockets package: pip install 'wsgen[demo]'",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    from generator.demo_page import build_site
+
+    try:
+        demo_server.run(build_site(options, given), port_number or 0, typer.echo)
+    except OSError as error:
+        fail(f"--port: cannot listen on 127.0.0.1:{port_number}: {error.strerror or error}")
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.codes import CLOSE_CODES
-from generator.options import OPTION_SPECS, GeneratorOptions, shown_default
+from generator.options import OPTION_SPECS, GeneratorOptions
 from generator.policy import describe_action
 
 
@@ -26,11 +26,16 @@ def policy_table_markdown(options: GeneratorOptions | None = None) -> str:
 
 def flags_table_markdown() -> str:
     """The flag reference: every option with its default, drawn from the option specs."""
+    defaults = GeneratorOptions().to_flags()
     lines = ["| flag | default | what it sets |", "|---|---|---|"]
     for spec in OPTION_SPECS:
-        default = shown_default(spec.flag)
-        shown = f"`{default}`" if default != "none" else "none"
-        lines.append(f"| `--{spec.flag} {spec.metavar}` | {shown} | {spec.help} |")
+        default = defaults[spec.flag]
+        if isinstance(default, bool):
+            shown = "on" if default else "off"
+        else:
+            shown = f"`{default}`" if default != "" else "none"
+        usage = f"--{spec.flag} {spec.metavar}".rstrip()
+        lines.append(f"| `{usage}` | {shown} | {spec.help} |")
     return "\n".join(lines) + "\n"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from generator.options import (
+    FILE_FLAGS,
     OPTION_SPECS,
     GeneratorOptions,
     OptionError,
@@ -13,8 +14,11 @@ from generator.options import (
     shown_default,
 )
 
+# The module's feature switches: boolean options, less those that pick files (--types).
 SWITCHES = [
-    spec.flag for spec in OPTION_SPECS if isinstance(getattr(GeneratorOptions(), spec.field), bool)
+    spec.flag
+    for spec in OPTION_SPECS
+    if isinstance(getattr(GeneratorOptions(), spec.field), bool) and spec.flag not in FILE_FLAGS
 ]
 
 
