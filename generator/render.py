@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator import __version__
 from generator.formats import DECLARATIONS_TEMPLATE, Format
+from generator.jsliteral import js_string
 from generator.options import GeneratorOptions
 from generator.policy import policy_rows
 
@@ -33,6 +34,7 @@ def environment() -> Environment:
         autoescape=False,  # the output is JavaScript; every value goes through |tojson
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "allow_nan": False}
+    env.filters["js_string"] = js_string
     return env
 
 

@@ -3,8 +3,13 @@ each is recorded in the header so the file can be rebuilt from it."""
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+
 import pytest
 
+from generator.jsliteral import js_string
 from generator.options import (
     FILE_FLAGS,
     OPTION_SPECS,
@@ -95,7 +100,45 @@ def test_heartbeat_settings_without_a_heartbeat_are_refused() -> None:
 
 
 def test_heartbeat_message_must_be_short_text() -> None:
-    with pytest.raises(OptionError, match=r"^--heartbeat-message: expected 1 to 1000"):
-        build_options({"heartbeat": "1s", "heartbeat-message": "x" * 1001})
-    with pytest.raises(OptionError, match=r"^--heartbeat-message: expected text"):
+    longest = "x" * 53  # 55 with its quotes
+    assert build_options({"heartbeat": "1s", "heartbeat-message": longest})
+    with pytest.raises(OptionError, match=r"^--heartbeat-message: expected at most 55 char"):
+        build_options({"heartbeat": "1s", "heartbeat-message": longest + "x"})
+    with pytest.raises(OptionError, match=r"^--heartbeat-message: expected at most 55 char"):
+        build_options({"heartbeat": "1s", "heartbeat-message": "é" * 10})  # \u00e9 each
+    with pytest.raises(OptionError, match=r"^--heartbeat-message: expected a non-empty text"):
         build_options({"heartbeat": "1s", "heartbeat-message": 5})
+
+
+TRICKY_TEXTS = [
+    "ping",
+    '{"type":"ping"}',
+    "it's",
+    '"\'"',
+    "'\"'",
+    '\\"',
+    "\\'",
+    "back\\slash",
+    "</script><!--",
+    "a&b",
+    "line\nbreak\ttab\r\u0000",
+    "\u2028\u2029",
+    "é😀",
+    "${not a template}`",
+]
+
+
+def test_string_literals_read_back_as_the_same_text(node: str) -> None:
+    program = "console.log(JSON.stringify([" + ",".join(map(js_string, TRICKY_TEXTS)) + "]));"
+    result = subprocess.run(
+        [node, "-e", program], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert json.loads(result.stdout) == TRICKY_TEXTS
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_string_literals_are_one_line_and_html_safe(text: str) -> None:
+    literal = js_string(text)
+    assert "\n" not in literal and "\r" not in literal and "\u2028" not in literal
+    assert not re.search("[<>&]", literal)
+    assert literal[0] == literal[-1] and literal[0] in "\"'"

@@ -17,6 +17,16 @@ export type WebSocketClass = new (
   options?: any,
 ) => WebSocket;
 
+/** A URL, or how to get one: called before every attempt (a fresh auth token, say). */
+export type UrlProvider = () => string | Promise<string>;
+
+/** What `shouldReconnect` sees of the close it decides on. */
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
 /** The values generated into DEFAULTS. */
 export interface Settings {
   restartDelayMin: number;
@@ -37,6 +47,14 @@ export interface Options extends Partial<Settings> {
   /** Third argument of the WebSocket constructor, such as `ws`'s headers in Node. */
   socketOptions?: unknown;
   closePolicy?: ClosePolicy;
+  /**
+   * Asked on every close the app did not ask for: a delay in ms to reconnect after it, null to
+   * stop for good, undefined for the close-code policy. `attempt` is the one that would follow.
+   */
+  shouldReconnect?: (
+    event: CloseInfo,
+    attempt: number,
+  ) => number | null | undefined;
 }
 
 /** Fired instead of "close" when the socket will reconnect. */
@@ -48,6 +66,8 @@ export interface ReconnectingEvent extends Event {
   readonly attempt: number;
   /** Milliseconds until the next attempt. */
   readonly delay: number;
+  /** True when the delay is the server's, from "retry-after=<seconds>" in the close reason. */
+  readonly fromServer: boolean;
 }
 
 export interface SocketEventMap extends WebSocketEventMap {
@@ -60,7 +80,11 @@ export interface SocketEventMap extends WebSocketEventMap {
  * finished for good.
  */
 export declare class ReconnectingSocket extends EventTarget {
-  constructor(url: string, protocols?: string | string[], options?: Options);
+  constructor(
+    url: string | UrlProvider,
+    protocols?: string | string[],
+    options?: Options,
+  );
   static readonly CONNECTING: 0;
   static readonly OPEN: 1;
   static readonly CLOSING: 2;
@@ -75,6 +99,8 @@ export declare class ReconnectingSocket extends EventTarget {
   send(data: SendData): void;
   /** Closes for good: cancels any pending reconnect; "close" fires once. */
   close(code?: number, reason?: string): void;
+  /** Drops the current connection and connects again now, with the backoff reset. */
+  reconnect(): void;
 }
 
 export interface ReconnectingSocket {

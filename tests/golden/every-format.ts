@@ -17,6 +17,16 @@ export type WebSocketClass = new (
   options?: any,
 ) => WebSocket;
 
+/** A URL, or how to get one: called before every attempt (a fresh auth token, say). */
+export type UrlProvider = () => string | Promise<string>;
+
+/** What `shouldReconnect` sees of the close it decides on. */
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
 /** The values generated into DEFAULTS. */
 export interface Settings {
   restartDelayMin: number;
@@ -37,6 +47,14 @@ export interface Options extends Partial<Settings> {
   /** Third argument of the WebSocket constructor, such as `ws`'s headers in Node. */
   socketOptions?: unknown;
   closePolicy?: ClosePolicy;
+  /**
+   * Asked on every close the app did not ask for: a delay in ms to reconnect after it, null to
+   * stop for good, undefined for the close-code policy. `attempt` is the one that would follow.
+   */
+  shouldReconnect?: (
+    event: CloseInfo,
+    attempt: number,
+  ) => number | null | undefined;
 }
 
 /** Fired instead of "close" when the socket will reconnect. */
@@ -48,6 +66,8 @@ export interface ReconnectingEvent extends Event {
   readonly attempt: number;
   /** Milliseconds until the next attempt. */
   readonly delay: number;
+  /** True when the delay is the server's, from "retry-after=<seconds>" in the close reason. */
+  readonly fromServer: boolean;
 }
 
 export interface SocketEventMap extends WebSocketEventMap {
@@ -141,6 +161,16 @@ function reconnectDelay(
   return action === "retry-later" ? Math.max(restartDelayMax, delay) : delay;
 }
 
+// Browsers only: "online" and "visibilitychange" cut a pending retry short. Node and SSR have
+// neither global, so this does nothing there.
+function listenForWake(
+  method: "addEventListener" | "removeEventListener",
+  wake: (event: Event) => void,
+): void {
+  if (globalThis[method]) globalThis[method]("online", wake);
+  if (globalThis.document) document[method]("visibilitychange", wake);
+}
+
 function detach(socket: WebSocket) {
   socket.onopen = socket.onmessage = socket.onclose = null;
   // An "error" without a listener crashes Node's `ws`; keep one on sockets we let go.
@@ -157,7 +187,7 @@ export class ReconnectingSocket extends EventTarget {
   declare static readonly OPEN: 1;
   declare static readonly CLOSING: 2;
   declare static readonly CLOSED: 3;
-  declare private _url: string;
+  declare private _url: string | UrlProvider;
   declare private _protocols: string | string[] | undefined;
   declare private _options: Settings & Options;
   declare private _socket: WebSocket | null;
@@ -167,14 +197,21 @@ export class ReconnectingSocket extends EventTarget {
   declare private _queue: SendData[];
   declare private _readyState: number;
   declare private _binaryType: BinaryType | undefined;
+  declare private _wake: (event: Event) => void;
 
   /**
-   * @param url
+   * @param url or a function called before every attempt (a
+   *   fresh token); a rejected promise counts as a failed attempt
    * @param protocols
    * @param options any key of DEFAULTS, plus WebSocket (the class to connect with),
    *   socketOptions (its third argument in Node) and closePolicy ({ [code]: action })
+   *   and shouldReconnect(event, attempt): a delay in ms, null to stop, undefined for the table
    */
-  constructor(url: string, protocols?: string | string[], options?: Options) {
+  constructor(
+    url: string | UrlProvider,
+    protocols?: string | string[],
+    options?: Options,
+  ) {
     super();
     this._url = url;
     this._protocols = protocols;
@@ -194,11 +231,22 @@ export class ReconnectingSocket extends EventTarget {
         if (typeof handler === "function") handler.call(this, event);
       });
     }
-    this._connect();
+    this._wake = (event) => {
+      // Back online, or the page shown again: a retry that is waiting goes now.
+      const waiting =
+        !this._socket && this._readyState === READY_STATES.CONNECTING;
+      if (waiting && (event.type === "online" || !document.hidden)) {
+        clearTimeout(this._timer);
+        this._connect();
+      }
+    };
+    listenForWake("addEventListener", this._wake);
+    this._connect(true);
   }
 
   get url(): string {
-    return this._socket ? this._socket.url : this._url;
+    if (this._socket) return this._socket.url;
+    return typeof this._url === "function" ? "" : this._url;
   }
 
   get readyState(): number {
@@ -281,7 +329,58 @@ export class ReconnectingSocket extends EventTarget {
     Promise.resolve().then(() => this._finish(code, reason, true));
   }
 
-  private _connect(): void {
+  /** Drops the current connection and connects again now, with the backoff reset. */
+  reconnect(): void {
+    if (this._readyState >= READY_STATES.CLOSING) {
+      throw new DOMException(
+        "ReconnectingSocket is closed",
+        "InvalidStateError",
+      );
+    }
+    clearTimeout(this._timer);
+    if (this._socket) {
+      detach(this._socket);
+      this._socket.close();
+      this._socket = null;
+    }
+    this._attempt = this._openedAt = 0;
+    this._readyState = READY_STATES.CONNECTING;
+    this._connect();
+  }
+
+  /**
+   * One attempt. `first` (from the constructor) lets a bad URL throw, as `new WebSocket` does;
+   * later, any failure to start is a failed attempt.
+   */
+  private _connect(first?: boolean): void {
+    // Offline: spend no attempt; the "online" listener makes this one when the network is back.
+    if (globalThis.navigator && navigator.onLine === false) return;
+    // A handshake that never completes would hold CONNECTING forever; give it up.
+    const timer = (this._timer = setTimeout(
+      () => this._abandon("connect timeout"),
+      this._options.connectTimeout,
+    ));
+    try {
+      const url = this._url;
+      if (typeof url === "function") {
+        // Only for the attempt still current: a close, a timeout or a newer attempt moves on.
+        const current = () =>
+          this._timer === timer && this._readyState < READY_STATES.CLOSING;
+        Promise.resolve()
+          .then(url)
+          .then((href) => current() && this._open(href))
+          .catch((error) => current() && this._fail(error));
+        return;
+      }
+      this._open(url);
+    } catch (error) {
+      if (!first) return this._fail(error);
+      clearTimeout(timer);
+      throw error;
+    }
+  }
+
+  private _open(url: string): void {
     const options = this._options;
     const WebSocketClass = options.WebSocket || globalThis.WebSocket;
     if (!WebSocketClass) {
@@ -290,7 +389,7 @@ export class ReconnectingSocket extends EventTarget {
       );
     }
     const socket = new WebSocketClass(
-      this._url,
+      url,
       this._protocols,
       options.socketOptions,
     );
@@ -303,12 +402,18 @@ export class ReconnectingSocket extends EventTarget {
     socket.onclose = (event) =>
       this._onClose(event.code, event.reason, event.wasClean);
     this._socket = socket;
-    this._timer = setTimeout(() => {
-      // A handshake that never completes would hold CONNECTING forever; give it up.
-      detach(socket);
-      socket.close();
-      this._onClose(ABNORMAL_CLOSURE, "connect timeout", false);
-    }, options.connectTimeout);
+  }
+
+  /** A failure to even start (a bad URL, a throwing url function) is a failed attempt. */
+  private _fail(error: unknown): void {
+    this._emit("error");
+    this._abandon(String(error));
+  }
+
+  /** Gives up the current connection or attempt as if it dropped (1006), and retries. */
+  private _abandon(reason: string): void {
+    if (this._socket) this._socket.close();
+    this._onClose(ABNORMAL_CLOSURE, reason, false);
   }
 
   private _onOpen(): void {
@@ -332,15 +437,27 @@ export class ReconnectingSocket extends EventTarget {
       this._attempt = 0;
     }
     this._openedAt = 0;
-    const action =
-      this._readyState === READY_STATES.CLOSING
-        ? "stop"
-        : closeAction(code, options.closePolicy);
+    const closing = this._readyState === READY_STATES.CLOSING;
+    let action = closing ? "stop" : closeAction(code, options.closePolicy);
+    let delay: number | null | undefined;
+    if (!closing && options.shouldReconnect) {
+      // The app's word beats the table: a delay in ms, null to stop, undefined for the table.
+      const event = { code, reason, wasClean };
+      delay = options.shouldReconnect(event, this._attempt + 1);
+      if (delay !== undefined) action = delay === null ? "stop" : "retry";
+    }
     if (action === "stop" || this._attempt >= options.maxRetries) {
       this._finish(code, reason, wasClean);
       return;
     }
-    const delay = Math.round(reconnectDelay(action, this._attempt, options));
+    // A server may say when to come back: "retry-after=<seconds>" in the close reason.
+    const hint =
+      delay === undefined && /retry-after=(\d+(?:\.\d+)?)/i.exec(reason);
+    const fromServer = !!hint;
+    if (hint) delay = Math.min(+hint[1] * 1000, options.backoffMax);
+    // No delay chosen yet, by the app or the server: the policy's.
+    if (delay == null) delay = reconnectDelay(action, this._attempt, options);
+    delay = Math.round(Math.max(0, delay));
     this._attempt += 1;
     this._readyState = READY_STATES.CONNECTING;
     this._timer = setTimeout(() => this._connect(), delay);
@@ -350,12 +467,14 @@ export class ReconnectingSocket extends EventTarget {
       wasClean,
       attempt: this._attempt,
       delay,
+      fromServer,
     });
   }
 
   private _finish(code: number, reason: string, wasClean: boolean): void {
     this._readyState = READY_STATES.CLOSED;
     this._queue = [];
+    listenForWake("removeEventListener", this._wake);
     this._emit("close", { code, reason, wasClean });
   }
 

@@ -3,6 +3,7 @@
 
 /** @typedef {"stop" | "retry" | "restart" | "retry-later"} CloseAction */
 /** @typedef {string | ArrayBufferLike | Blob | ArrayBufferView} SendData */
+/** @typedef {() => string | Promise<string>} UrlProvider */
 /**
  * @typedef {object} Options runtime options; each key of DEFAULTS overrides its default
  * @property {number} [restartDelayMin]
@@ -18,6 +19,8 @@
  *   the class to connect with; globalThis.WebSocket when absent (in Node, the ws package)
  * @property {unknown} [socketOptions] third argument of that class's constructor
  * @property {Object<number, CloseAction>} [closePolicy] codes whose action overrides CLOSE_POLICY
+ * @property {(event: {code: number, reason: string, wasClean: boolean}, attempt: number) => number | null | undefined} [shouldReconnect]
+ *   a delay in ms, null to stop, undefined for the close-code policy
  */
 
 // Close codes the logic names (RFC 6455 §7.4.1); every code's policy is in CLOSE_POLICY.
@@ -105,6 +108,13 @@ function reconnectDelay(action, attempt, options) {
   return action === "retry-later" ? Math.max(restartDelayMax, delay) : delay;
 }
 
+// Browsers only: "online" and "visibilitychange" cut a pending retry short. Node and SSR have
+// neither global, so this does nothing there.
+function listenForWake(method, wake) {
+  if (globalThis[method]) globalThis[method]("online", wake);
+  if (globalThis.document) document[method]("visibilitychange", wake);
+}
+
 function detach(socket) {
   socket.onopen = socket.onmessage = socket.onclose = null;
   // An "error" without a listener crashes Node's `ws`; keep one on sockets we let go.
@@ -118,10 +128,12 @@ function detach(socket) {
  */
 export class AppSocket extends EventTarget {
   /**
-   * @param {string} url
+   * @param {string | UrlProvider} url or a function called before every attempt (a
+   *   fresh token); a rejected promise counts as a failed attempt
    * @param {string | string[]} [protocols]
    * @param {Options} [options] any key of DEFAULTS, plus WebSocket (the class to connect with),
    *   socketOptions (its third argument in Node) and closePolicy ({ [code]: action })
+   *   and shouldReconnect(event, attempt): a delay in ms, null to stop, undefined for the table
    */
   constructor(url, protocols, options) {
     super();
@@ -143,11 +155,22 @@ export class AppSocket extends EventTarget {
         if (typeof handler === "function") handler.call(this, event);
       });
     }
-    this._connect();
+    this._wake = (event) => {
+      // Back online, or the page shown again: a retry that is waiting goes now.
+      const waiting =
+        !this._socket && this._readyState === READY_STATES.CONNECTING;
+      if (waiting && (event.type === "online" || !document.hidden)) {
+        clearTimeout(this._timer);
+        this._connect();
+      }
+    };
+    listenForWake("addEventListener", this._wake);
+    this._connect(true);
   }
 
   get url() {
-    return this._socket ? this._socket.url : this._url;
+    if (this._socket) return this._socket.url;
+    return typeof this._url === "function" ? "" : this._url;
   }
 
   get readyState() {
@@ -230,7 +253,58 @@ export class AppSocket extends EventTarget {
     Promise.resolve().then(() => this._finish(code, reason, true));
   }
 
-  _connect() {
+  /** Drops the current connection and connects again now, with the backoff reset. */
+  reconnect() {
+    if (this._readyState >= READY_STATES.CLOSING) {
+      throw new DOMException(
+        "ReconnectingSocket is closed",
+        "InvalidStateError",
+      );
+    }
+    clearTimeout(this._timer);
+    if (this._socket) {
+      detach(this._socket);
+      this._socket.close();
+      this._socket = null;
+    }
+    this._attempt = this._openedAt = 0;
+    this._readyState = READY_STATES.CONNECTING;
+    this._connect();
+  }
+
+  /**
+   * One attempt. `first` (from the constructor) lets a bad URL throw, as `new WebSocket` does;
+   * later, any failure to start is a failed attempt.
+   */
+  _connect(first) {
+    // Offline: spend no attempt; the "online" listener makes this one when the network is back.
+    if (globalThis.navigator && navigator.onLine === false) return;
+    // A handshake that never completes would hold CONNECTING forever; give it up.
+    const timer = (this._timer = setTimeout(
+      () => this._abandon("connect timeout"),
+      this._options.connectTimeout,
+    ));
+    try {
+      const url = this._url;
+      if (typeof url === "function") {
+        // Only for the attempt still current: a close, a timeout or a newer attempt moves on.
+        const current = () =>
+          this._timer === timer && this._readyState < READY_STATES.CLOSING;
+        Promise.resolve()
+          .then(url)
+          .then((href) => current() && this._open(href))
+          .catch((error) => current() && this._fail(error));
+        return;
+      }
+      this._open(url);
+    } catch (error) {
+      if (!first) return this._fail(error);
+      clearTimeout(timer);
+      throw error;
+    }
+  }
+
+  _open(url) {
     const options = this._options;
     const WebSocketClass = options.WebSocket || globalThis.WebSocket;
     if (!WebSocketClass) {
@@ -239,7 +313,7 @@ export class AppSocket extends EventTarget {
       );
     }
     const socket = new WebSocketClass(
-      this._url,
+      url,
       this._protocols,
       options.socketOptions,
     );
@@ -252,12 +326,18 @@ export class AppSocket extends EventTarget {
     socket.onclose = (event) =>
       this._onClose(event.code, event.reason, event.wasClean);
     this._socket = socket;
-    this._timer = setTimeout(() => {
-      // A handshake that never completes would hold CONNECTING forever; give it up.
-      detach(socket);
-      socket.close();
-      this._onClose(ABNORMAL_CLOSURE, "connect timeout", false);
-    }, options.connectTimeout);
+  }
+
+  /** A failure to even start (a bad URL, a throwing url function) is a failed attempt. */
+  _fail(error) {
+    this._emit("error");
+    this._abandon(String(error));
+  }
+
+  /** Gives up the current connection or attempt as if it dropped (1006), and retries. */
+  _abandon(reason) {
+    if (this._socket) this._socket.close();
+    this._onClose(ABNORMAL_CLOSURE, reason, false);
   }
 
   _onOpen() {
@@ -281,15 +361,27 @@ export class AppSocket extends EventTarget {
       this._attempt = 0;
     }
     this._openedAt = 0;
-    const action =
-      this._readyState === READY_STATES.CLOSING
-        ? "stop"
-        : closeAction(code, options.closePolicy);
+    const closing = this._readyState === READY_STATES.CLOSING;
+    let action = closing ? "stop" : closeAction(code, options.closePolicy);
+    let delay;
+    if (!closing && options.shouldReconnect) {
+      // The app's word beats the table: a delay in ms, null to stop, undefined for the table.
+      const event = { code, reason, wasClean };
+      delay = options.shouldReconnect(event, this._attempt + 1);
+      if (delay !== undefined) action = delay === null ? "stop" : "retry";
+    }
     if (action === "stop" || this._attempt >= options.maxRetries) {
       this._finish(code, reason, wasClean);
       return;
     }
-    const delay = Math.round(reconnectDelay(action, this._attempt, options));
+    // A server may say when to come back: "retry-after=<seconds>" in the close reason.
+    const hint =
+      delay === undefined && /retry-after=(\d+(?:\.\d+)?)/i.exec(reason);
+    const fromServer = !!hint;
+    if (hint) delay = Math.min(+hint[1] * 1000, options.backoffMax);
+    // No delay chosen yet, by the app or the server: the policy's.
+    if (delay == null) delay = reconnectDelay(action, this._attempt, options);
+    delay = Math.round(Math.max(0, delay));
     this._attempt += 1;
     this._readyState = READY_STATES.CONNECTING;
     this._timer = setTimeout(() => this._connect(), delay);
@@ -299,12 +391,14 @@ export class AppSocket extends EventTarget {
       wasClean,
       attempt: this._attempt,
       delay,
+      fromServer,
     });
   }
 
   _finish(code, reason, wasClean) {
     this._readyState = READY_STATES.CLOSED;
     this._queue = [];
+    listenForWake("removeEventListener", this._wake);
     this._emit("close", { code, reason, wasClean });
   }
 

@@ -10,7 +10,8 @@
 //                                          the action (below)
 //   urlProvider?: [mode, ...]             pass a function as the URL; its n-th call does the
 //                                          n-th mode (the last one repeats): "sync" returns
-//                                          url?call=n, "async" resolves to it, "reject"
+//                                          url?call=n, "async" resolves to it (after 10 ms;
+//                                          "slow": after 1 s), "reject"
 //                                          rejects, "throw" throws, "invalid" returns a bad URL
 //   throwOnConstruct?: [n, ...]           the n-th `new WebSocket` (1-based) throws
 //   hook?: { [code]: answer }              pass options.shouldReconnect, answering by code
@@ -55,6 +56,7 @@ const fakeBrowser = config.browser && {
   navigator: { onLine: config.browser.online !== false },
   document: Object.assign(new EventTarget(), {
     visibilityState: config.browser.visible === false ? "hidden" : "visible",
+    hidden: config.browser.visible === false,
   }),
 };
 // Listeners the module holds on the fake window and document, so a test can see them go.
@@ -100,6 +102,8 @@ function urlProvider(modes) {
     switch (mode) {
       case "async":
         return new Promise((resolve) => setTimeout(() => resolve(url), 10));
+      case "slow":
+        return new Promise((resolve) => setTimeout(() => resolve(url), 1000));
       case "reject":
         return Promise.reject(new Error(`token service down (call ${calls})`));
       case "throw":
@@ -189,6 +193,7 @@ function perform(action) {
   }
   if (action.visible !== undefined) {
     fakeBrowser.document.visibilityState = action.visible ? "visible" : "hidden";
+    fakeBrowser.document.hidden = !action.visible;
     fakeBrowser.document.dispatchEvent(new Event("visibilitychange"));
   }
   if (action.report) {

@@ -75,6 +75,7 @@ class ScriptedServer:
         self.connections: list[Connection] = []
         self.down_periods: list[tuple[float, float]] = []
         self._servers: list[Server] = []
+        self._sockets: dict[int, ServerConnection] = {}
         self._thread = _LoopThread()
         self.port = 0
 
@@ -113,6 +114,7 @@ class ScriptedServer:
     async def _handle(self, websocket: ServerConnection) -> None:
         record = Connection(len(self.connections), time.monotonic(), websocket.request.path)
         self.connections.append(record)
+        self._sockets[record.index] = websocket
         script = self._script_for(record.index)
         ender = (
             asyncio.create_task(self._end(websocket, script)) if script.after is not None else None
@@ -149,6 +151,12 @@ class ScriptedServer:
         asyncio.get_running_loop().call_later(
             seconds, lambda: asyncio.ensure_future(self._listen())
         )
+
+    def drop(self, index: int) -> None:
+        """Abort connection `index`'s TCP now, with no close frame (the client sees 1006),
+        at the moment a test chooses rather than on a script's clock."""
+        transport = self._sockets[index].transport
+        self._thread.loop.call_soon_threadsafe(transport.abort)
 
     # -- waiting -------------------------------------------------------------------------------
     def wait_until(self, condition: Callable[[], bool], timeout: float = 10) -> None:
