@@ -21,8 +21,8 @@ RESERVED_WORDS = frozenset(
 # the module and break it (`class EventTarget extends EventTarget` cannot even load).
 GLOBALS_USED_BY_MODULE = frozenset(
     """
-    DOMException Date Event EventTarget Math Object Promise clearTimeout globalThis module
-    exports setTimeout window document navigator self
+    DOMException Date Event EventTarget Math Object Promise TypeError clearTimeout globalThis
+    module exports setTimeout window document navigator self
     """.split()
 )
 
