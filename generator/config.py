@@ -20,6 +20,8 @@ Without `targets` the table itself is the one target. Every error names the file
 from __future__ import annotations
 
 import difflib
+import json
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -145,12 +147,19 @@ def _options(
     flags = {key: value for key, value in values.items() if key != OUT_KEY}
     for key in values:
         if key not in known:
-            raise ConfigError(f"{path}: {where} {key}: unknown key{_suggestion(key, known)}")
+            raise ConfigError(
+                f"{path}: {where} {_quoted(key)}: unknown key{_suggestion(key, known)}"
+            )
     try:
         return build_options(flags, base)
     except OptionError as error:
         message = str(error).removeprefix(f"--{error.flag}: ")
         raise ConfigError(f"{path}: {where} {error.flag}: {message}") from None
+
+
+def _quoted(key: str) -> str:
+    """A key as TOML would write it: bare when it can be, else quoted on one line."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
 
 
 def _suggestion(key: str, known: list[str]) -> str:

@@ -267,7 +267,7 @@ def test_update_check_and_diff(project: Path) -> None:
         (f'{MARKER}\n// wsgen 0.1.0 {{"stop-on": }}\n', "not valid JSON"),
         (f'{MARKER}\n// wsgen 0.1.0 {{"queue-limit": NaN}}\n', "not valid JSON"),
         (f'{MARKER}\n// wsgen 0.1.0 {{"stop-on": "999"}}\n', "--stop-on: close codes run"),
-        (f'{MARKER}\n// wsgen 0.1.0 {{"colour": "red"}}\n', "--colour: unknown option"),
+        (f'{MARKER}\n// wsgen 0.1.0 {{"colour": "red"}}\n', 'unknown option "colour"'),
         (f'{MARKER}\n// wsgen 0.1.0 {{"class-name": "a b"}}\n', "--class-name: expected"),
     ],
 )
