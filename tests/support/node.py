@@ -93,3 +93,22 @@ class NodeClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.kill()
+
+
+INSPECT = NODE_DIR / "inspect.mjs"
+
+
+def inspect_modules(modules: list[Path]) -> list[dict[str, Any]]:
+    """Load each generated module in one Node process and return its exports and the values of
+    its DEFAULTS and CLOSE_POLICY blocks (non-finite numbers as "Infinity" / "NaN")."""
+    node = ensure_node_packages()
+    result = subprocess.run(
+        [node, str(INSPECT)],
+        input=json.dumps([str(module) for module in modules]),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    reports: list[dict[str, Any]] = json.loads(result.stdout)
+    return reports
