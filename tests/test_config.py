@@ -3,11 +3,12 @@ every mistake in it is named by file and key."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from generator.config import find_config
+from generator.config import find_config, load_config
 from generator.header import read_header
 from generator.options import build_options
 from generator.render import render_module
@@ -217,3 +218,19 @@ def test_explicit_config_file_problems(tmp_path: Path, monkeypatch: pytest.Monke
     without = wsgen("generate", "--config", "other/pyproject.toml")
     assert without.exit_code == 2
     assert error_line(without).endswith("other/pyproject.toml: has no [tool.wsgen] table")
+
+
+def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    vendoring = readme.split("## Vendoring", 1)[1].split("\n## ", 1)[0]
+    [example] = re.findall(r"```toml\n(.*?)```", vendoring, re.S)
+    config = tmp_path / "pyproject.toml"
+    config.write_text(example, encoding="utf-8")
+    loaded = load_config(config)
+    assert [target.out for target in loaded.targets] == [
+        tmp_path / "src" / "vendor" / "reconnecting-socket.js",
+        tmp_path / "legacy" / "socket.js",
+    ]
+    assert loaded.targets[1].options.class_name == "LegacySocket"
+    for command in ("wsgen generate --check --diff", "wsgen update", ".gitattributes"):
+        assert command in vendoring
