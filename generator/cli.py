@@ -6,7 +6,6 @@ change, or wsgen refused to overwrite one); 2 a usage error, with nothing writte
 
 from __future__ import annotations
 
-import functools
 import inspect
 import json
 import sys
@@ -28,9 +27,17 @@ from generator.config import (
 from generator.explain import OptionSet, codes_json, codes_table, explain, parse_code
 from generator.files import read_text_if_any, unified_diff, write_atomically
 from generator.header import MARKER, HeaderError, read_header
-from generator.options import OPTION_SPECS, GeneratorOptions, OptionError, OptionSpec
-from generator.render import render_module
-from generator.vendored import State, Verdict, inspect_file
+from generator.options import (
+    FILE_FLAGS,
+    OPTION_SPECS,
+    SPECS_BY_FLAG,
+    GeneratorOptions,
+    OptionError,
+    build_options,
+)
+from generator.outputs import plan_outputs
+from generator.parsing import parse_count
+from generator.vendored import State, Verdict, inspect_file, output_for
 
 _DEFAULT_FLAGS = GeneratorOptions().to_flags()
 
@@ -74,47 +81,21 @@ def main_callback(
     """
 
 
-# --- Module options: one --flag per OPTION_SPECS entry, on every command that takes them -------
+def _help(flag: str) -> str:
+    default = _DEFAULT_FLAGS[flag]
+    return f"{SPECS_BY_FLAG[flag].help} [default: {default if default != '' else 'none'}]"
 
 
-def _option_parameter(spec: OptionSpec) -> inspect.Parameter:
-    default = _DEFAULT_FLAGS[spec.flag]
-    shown = default if default != "" else "none"
-    option = typer.Option(
-        f"--{spec.flag}",
-        metavar=spec.metavar,
-        help=f"{spec.help} [default: {shown}]",
-        rich_help_panel="Module options (override the config file)",
-        show_default=False,
-    )
-    return inspect.Parameter(
-        spec.field,
-        inspect.Parameter.KEYWORD_ONLY,
-        default=None,
-        annotation=Annotated[str | None, option],
+def _option(flag: str) -> Any:
+    return typer.Option(
+        f"--{flag}",
+        metavar=SPECS_BY_FLAG[flag].metavar,
+        help=_help(flag),
+        rich_help_panel=MODULE_OPTIONS,
     )
 
 
-def with_option_flags(command: Callable[..., None]) -> Callable[..., None]:
-    """Give `command` a --flag per OPTION_SPECS entry, so that an option added there reaches
-    every command, its help and shell completion without being listed again. The command gets
-    the ones given on the command line as `flags` (flag name → raw text)."""
-    own = inspect.signature(command, eval_str=True)
-    parameters = [parameter for parameter in own.parameters.values() if parameter.name != "flags"]
-    clashes = {spec.field for spec in OPTION_SPECS} & {parameter.name for parameter in parameters}
-    assert not clashes, f"{command.__name__} has parameters named like options: {clashes}"
-
-    @functools.wraps(command)
-    def run(**arguments: Any) -> None:
-        given = {spec.flag: arguments.pop(spec.field) for spec in OPTION_SPECS}
-        command(
-            flags={flag: value for flag, value in given.items() if value is not None}, **arguments
-        )
-
-    run.__signature__ = own.replace(  # type: ignore[attr-defined]
-        parameters=[*parameters, *(_option_parameter(spec) for spec in OPTION_SPECS)]
-    )
-    return run
+MODULE_OPTIONS = "Module options (override the config file)"
 
 
 ConfigOption = Annotated[
@@ -129,7 +110,7 @@ ConfigOption = Annotated[
 ]
 
 
-def _targets(config: Path | None, flags: dict[str, str], out: str | None) -> list[Target]:
+def _targets(config: Path | None, flags: dict[str, Any], out: str | None) -> list[Target]:
     try:
         return resolve_targets(project_config(config, Path.cwd()), flags, out)
     except (ConfigError, OptionError) as error:
@@ -156,6 +137,9 @@ with the defaults).
 
 * `wsgen generate --stop-on 4401,4403 --retry-on 1000 --max-retries 10`
 
+* `wsgen generate --format esm,cjs,iife --types --out dist/socket.js` writes dist/socket.js,
+socket.cjs and socket.iife.js, each with its .d.ts.
+
 * `wsgen generate --check --diff` in CI: exit 1, with a diff, when a committed file is stale.
 
 * `wsgen generate --out -` prints the module to stdout.
@@ -167,17 +151,19 @@ pyproject.toml, keys named like the flags; flags win over it. Exit codes: 0 done
 
 
 @app.command(epilog=GENERATE_EXAMPLES)
-@with_option_flags
 def generate(
-    flags: dict[str, str],
+    ctx: typer.Context,
     out: Annotated[
         str | None,
         typer.Option(
             "--out",
             "-o",
             metavar="PATH",
-            help="File to write; '-' prints to stdout. Its folder must exist. "
-            "[default: the config's targets, else output/reconnecting-socket.js]",
+            help="File to write; '-' prints to stdout. Its folder must exist. With several "
+            "formats, each file takes this one's folder and stem and its format's ending "
+            "(.js, .cjs, .iife.js, .ts). [default: the config's targets, else "
+            "output/reconnecting-socket.js, or that stem with the format's ending]",
+            show_default=False,
         ),
     ] = None,
     config: ConfigOption = None,
@@ -196,21 +182,83 @@ def generate(
             "--force", help="Overwrite a file wsgen did not write, or one edited by hand."
         ),
     ] = False,
+    # The module options: named as OPTION_SPECS' fields, declared here once; `wsgen demo`,
+    # `codes` and `explain` take them from this signature (see _with_generate_flags).
+    restart_delay: Annotated[str | None, _option("restart-delay")] = None,
+    backoff_initial: Annotated[str | None, _option("backoff-initial")] = None,
+    backoff_max: Annotated[str | None, _option("backoff-max")] = None,
+    backoff_factor: Annotated[str | None, _option("backoff-factor")] = None,
+    max_retries: Annotated[str | None, _option("max-retries")] = None,
+    connect_timeout: Annotated[str | None, _option("connect-timeout")] = None,
+    stable_after: Annotated[str | None, _option("stable-after")] = None,
+    queue_limit: Annotated[str | None, _option("queue-limit")] = None,
+    stop_on: Annotated[str | None, _option("stop-on")] = None,
+    retry_on: Annotated[str | None, _option("retry-on")] = None,
+    class_name: Annotated[str | None, _option("class-name")] = None,
+    formats: Annotated[list[str] | None, _option("format")] = None,
+    global_name: Annotated[str | None, _option("global-name")] = None,
+    types: Annotated[
+        bool | None,
+        typer.Option(
+            "--types/--no-types", help=SPECS_BY_FLAG["types"].help, rich_help_panel=MODULE_OPTIONS
+        ),
+    ] = None,
 ) -> None:
     """Render the module with the config's and the given settings, and write it (atomically)."""
-    targets = _targets(config, flags, out)
-    if any(target.out is None for target in targets):
+    flags = _given(ctx.params)
+    if out == "-":
         if check or diff:
             fail("--out: '-' prints the module; --check and --diff compare with a file")
-        for target in targets:
-            sys.stdout.write(render_module(target.options))
+        [target] = _targets(config, flags, None)[:1]
+        outputs = plan_outputs(target.options)
+        if len(outputs) > 1:
+            fail("--out: '-' prints one file; ask for one --format, without --types")
+        sys.stdout.write(outputs[0].render(target.options))
         return
-    planned = [
-        Planned(target.out, render_module(target.options), target.options, target.out_name)
-        for target in targets
-        if target.out is not None
+    planned: dict[Path, Planned] = {}
+    for target in _targets(config, flags, out):
+        for output in plan_outputs(target.options, target.out):
+            path = target.folder / output.path
+            if path in planned:
+                fail(f"{target.out_name}: {str(path)!r} is also {planned[path].out_name}'s output")
+            text = output.render(target.options)
+            planned[path] = Planned(path, text, target.options, target.out_name)
+    sync(
+        list(planned.values()),
+        check=check,
+        diff=diff,
+        force=force,
+        verb="wrote",
+        command="generate",
+    )
+
+
+def _given(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The module options given on the command line, by flag name: a parameter named as an
+    OPTION_SPECS field is that option. (Click reports a repeatable flag not given as ().)"""
+    return {
+        spec.flag: parameters[spec.field]
+        for spec in OPTION_SPECS
+        if parameters.get(spec.field) not in (None, ())
+    }
+
+
+def _with_generate_flags(command: Callable[..., None]) -> Callable[..., None]:
+    """Give `command` every module flag of `generate` (not the file-shaping --format,
+    --global-name, --types), declared once there, so that all commands parse and validate them
+    alike; they arrive in `**flags` under their parameter names."""
+    own = [
+        parameter
+        for parameter in inspect.signature(command, eval_str=True).parameters.values()
+        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
     ]
-    sync(planned, check=check, diff=diff, force=force, verb="wrote", command="generate")
+    shared = [
+        parameter
+        for name, parameter in inspect.signature(generate, eval_str=True).parameters.items()
+        if name.replace("_", "-") in SPECS_BY_FLAG.keys() - FILE_FLAGS
+    ]
+    command.__signature__ = inspect.Signature([*own, *shared])  # type: ignore[attr-defined]
+    return command
 
 
 @dataclass(frozen=True)
@@ -354,7 +402,13 @@ def _replan(path: Path) -> Planned:
             f"{name}: not generated by wsgen (line 1 is not {MARKER!r}); left as it is"
         )
     options = header.options()
-    return Planned(path, render_module(options), options, name)
+    output = output_for(path, options)
+    if output is None:
+        raise ValueError(
+            f"{name}: none of the files its header's options make is named so (was it renamed "
+            f"from a multi-format --out?); left as it is"
+        )
+    return Planned(path, output.render(options), options, name)
 
 
 # --- codes and explain ---------------------------------------------------------------------
@@ -371,14 +425,14 @@ CODES_EXAMPLES = """
 
 
 @app.command(epilog=CODES_EXAMPLES)
-@with_option_flags
+@_with_generate_flags
 def codes(
-    flags: dict[str, str],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
     config: ConfigOption = None,
+    **flags: str | None,
 ) -> None:
     """Print the close-code table: each code, its name, and what the module does on it."""
-    option_sets = _option_sets(config, flags)
+    option_sets = _option_sets(config, _given(flags))
     if as_json:
         typer.echo(json.dumps(codes_json(option_sets), indent=2, ensure_ascii=False))
     else:
@@ -404,9 +458,8 @@ def _complete_code(incomplete: str) -> Iterator[tuple[str, str]]:
 
 
 @app.command(name="explain", epilog=EXPLAIN_EXAMPLES)
-@with_option_flags
+@_with_generate_flags
 def explain_command(
-    flags: dict[str, str],
     code: Annotated[
         str,
         typer.Argument(
@@ -414,26 +467,76 @@ def explain_command(
         ),
     ],
     config: ConfigOption = None,
+    **flags: str | None,
 ) -> None:
     """Explain a close code, and what the generated module does when a connection closes with it."""
     try:
         number = parse_code(code)
     except ValueError as error:
         fail(f"CODE: {error}")
-    option_sets = _option_sets(config, flags)
+    option_sets = _option_sets(config, _given(flags))
     try:
         typer.echo(explain(number, option_sets), nl=False)
     except ValueError as error:
         fail(f"CODE: {error}")
 
 
-def _option_sets(config: Path | None, flags: dict[str, str]) -> list[OptionSet]:
+def _option_sets(config: Path | None, flags: dict[str, Any]) -> list[OptionSet]:
     """The distinct sets of options in effect, each labelled with the outputs that use them."""
     labels: dict[GeneratorOptions, list[str]] = {}
     for target in _targets(config, flags, None):
-        shown = _shown(target.out) if target.out else "-"
-        labels.setdefault(target.options, []).append(shown)
+        first = plan_outputs(target.options, target.out)[0]
+        labels.setdefault(target.options, []).append(_shown(target.folder / first.path))
     return [OptionSet(", ".join(outs), options) for options, outs in labels.items()]
+
+
+DEMO_EXAMPLES = """
+**Examples**
+
+* `wsgen demo --restart-delay 500ms-1s` serves the page at http://127.0.0.1:8765/
+
+* `wsgen demo --port 0 --stop-on 4401` picks any free port.
+
+Needs the `demo` extra: pip install 'wsgen[demo]'.
+"""
+
+
+@app.command(epilog=DEMO_EXAMPLES)
+@_with_generate_flags
+def demo(
+    port: Annotated[
+        str,
+        typer.Option("--port", metavar="PORT", help="Port on 127.0.0.1; 0 picks a free one."),
+    ] = "8765",
+    **flags: str | None,
+) -> None:
+    """Serve a live playground for the module these flags generate: a page whose buttons make
+    the server restart, end the session, drop the connection... and a timeline of what the
+    module does. Ctrl-C stops it."""
+    given = {name.replace("_", "-"): value for name, value in flags.items() if value is not None}
+    try:
+        options = build_options(given)
+        port_number = parse_count(port, maximum=65535)
+    except OptionError as error:
+        fail(str(error))
+    except ValueError as error:
+        fail(f"--port: {error}")
+    try:
+        from generator import demo as demo_server
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] != "websockets":
+            raise
+        typer.echo(
+            "wsgen: error: wsgen demo needs the websockets package: pip install 'wsgen[demo]'",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    from generator.demo_page import build_site
+
+    try:
+        demo_server.run(build_site(options, given), port_number or 0, typer.echo)
+    except OSError as error:
+        fail(f"--port: cannot listen on 127.0.0.1:{port_number}: {error.strerror or error}")
 
 
 def main() -> None:

@@ -31,7 +31,6 @@ from typing import Any
 from generator.options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
 
 PYPROJECT = "pyproject.toml"
-DEFAULT_OUT = Path("output/reconnecting-socket.js")
 OUT_KEY = "out"
 TARGETS_KEY = "targets"
 # Folders that mark a repository's root: the upward search for pyproject.toml stops there, so
@@ -47,7 +46,8 @@ class ConfigError(ValueError):
 class ConfiguredTarget:
     """One output file the configuration asks for, with its validated options."""
 
-    out: Path
+    out: Path | None
+    """Relative to the config file's folder; None gives the default names."""
     options: GeneratorOptions
     where: str
     """Where it was declared, for messages: `pyproject.toml: [[tool.wsgen.targets]] #2`."""
@@ -116,12 +116,13 @@ def _targets(path: Path, table: dict[str, Any], name: str) -> list[ConfiguredTar
         if not isinstance(entry, dict):
             raise ConfigError(f"{path}: {where}: expected a table of options")
         target = _target(path, entry, where, base)
-        if target.out in declared_at:
+        if target.out is not None and target.out in declared_at:
             raise ConfigError(
                 f"{path}: {where} {OUT_KEY}: {str(target.out)!r} is already the output of "
                 f"{declared_at[target.out]}"
             )
-        declared_at[target.out] = where
+        if target.out is not None:
+            declared_at[target.out] = where
         targets.append(target)
     return targets
 
@@ -130,9 +131,8 @@ def _target(
     path: Path, values: dict[str, Any], where: str, base: GeneratorOptions
 ) -> ConfiguredTarget:
     options = _options(path, where, values, base, allow_out=True)
-    return ConfiguredTarget(
-        _out(path, where, values.get(OUT_KEY, str(DEFAULT_OUT))), options, f"{path}: {where}"
-    )
+    out = _out(path, where, values[OUT_KEY]) if OUT_KEY in values else None
+    return ConfiguredTarget(out, options, f"{path}: {where}")
 
 
 def _options(
@@ -179,15 +179,18 @@ def _out(path: Path, where: str, value: Any) -> Path:
         )
     if "\0" in value:
         raise ConfigError(f"{path}: {where} {OUT_KEY}: a path cannot hold a NUL character")
-    return path.parent / value
+    return Path(value)
 
 
 @dataclass(frozen=True)
 class Target:
-    """One file to generate: where, with which options, and how to name its `out` in messages."""
+    """One `--out` worth of files to generate (one per format, and their .d.ts), with the
+    options they take and how to name where their `out` came from in messages."""
 
     out: Path | None
-    """None prints to stdout."""
+    """As given; None gives the default names (output/reconnecting-socket.js, ...)."""
+    folder: Path
+    """Where a relative `out` lands: the config file's folder, or the working folder."""
     options: GeneratorOptions
     out_name: str
     """`--out`, or the config file and table that set it."""
@@ -203,25 +206,25 @@ def project_config(explicit: Path | None, start: Path) -> ProjectConfig | None:
 def resolve_targets(
     config: ProjectConfig | None, flags: Mapping[str, Any], out: str | None
 ) -> list[Target]:
-    """The files to generate. Precedence: built-in defaults < config < flags. Flags apply to
-    every target; `--out` replaces the output of the one target (with several it is ambiguous).
+    """What to generate. Precedence: built-in defaults < config < flags. Flags apply to every
+    target; `--out` replaces the output of the one target (with several it is ambiguous).
 
     Raises OptionError naming the flag."""
-    configured = list(config.targets) if config else []
-    if out is not None and len(configured) > 1:
+    if config is None:
+        options = build_options(flags)
+        return [Target(None if out is None else Path(out), Path(), options, "--out")]
+    if out is not None and len(config.targets) > 1:
         raise OptionError(
             "out",
-            f"{config.path if config else ''} declares {len(configured)} targets; --out can "
-            f"replace only a single target's output",
+            f"{config.path} declares {len(config.targets)} targets; --out can replace only a "
+            f"single target's output",
         )
-    if not configured:
-        configured = [ConfiguredTarget(DEFAULT_OUT, GeneratorOptions(), "--out")]
     targets = []
-    for target in configured:
+    for target in config.targets:
         options = build_options(flags, target.options)
         if out is None:
-            name = f"{target.where} {OUT_KEY}" if config else "--out"
-            targets.append(Target(target.out, options, name))
+            folder = config.path.parent
+            targets.append(Target(target.out, folder, options, f"{target.where} {OUT_KEY}"))
         else:
-            targets.append(Target(None if out == "-" else Path(out), options, "--out"))
+            targets.append(Target(Path(out), Path(), options, "--out"))
     return targets

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from generator import __version__
 from generator.files import read_text_if_any
+from generator.formats import stem
 from generator.header import MARKER, HeaderError, read_header
 from generator.options import GeneratorOptions
-from generator.render import render_module
+from generator.outputs import Output, plan_outputs
 
 
 class State(Enum):
@@ -71,7 +72,8 @@ def inspect_file(path: Path, wanted: str, options: GeneratorOptions) -> Verdict:
     if header.version == __version__:
         # Git's autocrlf turns LF into CRLF on checkout: that is not a person's edit.
         unix_text = text.replace("\r\n", "\n")
-        if unix_text != render_module(recorded):
+        output = output_for(path, recorded)
+        if output is None or unix_text != output.render(recorded):
             also = f"; its options also differ: {changes}" if changes else ""
             return Verdict(State.EDITED, f"edited by hand since wsgen generated it{also}", text)
         reasons = [f"options differ: {changes}"] if changes else []
@@ -96,3 +98,23 @@ def _option_changes(old: GeneratorOptions, new: GeneratorOptions) -> str:
 
 def _shown(value: object) -> str:
     return "(none)" if value == "" else str(value)
+
+
+# What a module file may be called, to find the --out a sibling file (a .d.ts, another format)
+# was planned from.
+_MODULE_ENDINGS = (".js", ".mjs", ".cjs", ".iife.js", ".ts", ".mts", ".cts")
+
+
+def output_for(path: Path, options: GeneratorOptions) -> Output | None:
+    """Which of the files `options` make is `path`, or None when none of them is named so.
+
+    The header records the options, not which of their files this is: with several formats or
+    --types, one `--out` makes socket.js, socket.cjs, socket.d.ts ... So try each --out this
+    file could have come from: a sibling module first (a file called x.d.ts is a declaration
+    file, not an esm module that happens to end in .d.ts), then the file itself."""
+    siblings = [path.with_name(stem(path) + ending) for ending in _MODULE_ENDINGS]
+    for out in (*siblings, path):
+        for output in plan_outputs(options, out):
+            if output.path == path:
+                return output
+    return None

@@ -81,6 +81,14 @@ BAD_INPUTS = [
     (["--class-name", "class"], "--class-name"),
     (["--class-name", "EventTarget"], "--class-name"),
     (["--class-name", "A;alert(1)"], "--class-name"),
+    (["--class-name", "DEFAULTS"], "--class-name"),
+    (["--class-name", "WebSocket"], "--class-name"),
+    (["--format", "umd"], "--format"),
+    (["--format", "esm,"], "--format"),
+    (["--format", "iife", "--global-name", "window"], "--global-name"),
+    (["--format", "iife", "--global-name", "my-socket"], "--global-name"),
+    (["--global-name", "Socket"], "--global-name"),
+    (["--format", "ts", "--types"], "--types"),
 ]
 
 
@@ -129,3 +137,93 @@ def test_unwritable_output_is_a_usage_error_and_leaves_no_temp_file(
         f"wsgen: error: --out: cannot write '{tmp_path / 'socket.js'}': Permission denied"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_several_formats_write_one_file_each_named_from_out(tmp_path: Path) -> None:
+    out = tmp_path / "socket.js"
+    arguments = ["--format", "esm,cjs", "--format", "iife", "--format", "ts", "--types"]
+    result = runner.invoke(app, ["generate", "--out", str(out), *arguments])
+    assert result.exit_code == 0, result.output
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert names == [
+        "socket.cjs",
+        "socket.d.cts",
+        "socket.d.ts",
+        "socket.iife.d.ts",
+        "socket.iife.js",
+        "socket.js",
+        "socket.ts",
+    ]
+    assert "\nmodule.exports = { ReconnectingSocket };\n" in (tmp_path / "socket.cjs").read_text()
+    assert (
+        "\nvar ReconnectingSocket = (function () {\n" in (tmp_path / "socket.iife.js").read_text()
+    )
+
+
+def test_one_format_is_written_exactly_to_out(tmp_path: Path) -> None:
+    out = tmp_path / "vendor-socket.js"
+    result = runner.invoke(app, ["generate", "--out", str(out), "--format", "cjs", "--types"])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "vendor-socket.d.ts",
+        "vendor-socket.js",
+    ]
+    assert "module.exports" in out.read_text()
+
+
+def test_default_names_follow_the_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "output").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["generate", "--format", "cjs,iife"])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (tmp_path / "output").iterdir()) == [
+        "reconnecting-socket.cjs",
+        "reconnecting-socket.iife.js",
+    ]
+
+
+def test_stdout_takes_one_file_only(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "--out", "-", "--format", "esm,cjs"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("wsgen: error: --out:")
+
+
+def test_generate_declares_one_parameter_per_option_and_no_other_list_exists() -> None:
+    """generate's signature is the one hand-written list of option flags: every OPTION_SPECS
+    entry is a parameter named as its field, and codes/explain take theirs from it."""
+    import inspect
+
+    from generator.cli import codes, explain_command, generate
+    from generator.options import FILE_FLAGS, OPTION_SPECS
+
+    parameters = inspect.signature(generate).parameters
+    assert {spec.field for spec in OPTION_SPECS} <= set(parameters)
+    for command in (codes, explain_command):
+        shared = set(inspect.signature(command).parameters)
+        assert {spec.field for spec in OPTION_SPECS if spec.flag not in FILE_FLAGS} <= shared
+
+
+def test_a_module_option_given_to_generate_reaches_the_file(tmp_path: Path) -> None:
+    from generator.header import read_header
+    from generator.options import OPTION_SPECS
+
+    out = tmp_path / "socket.js"
+    result = runner.invoke(
+        app,
+        [
+            "generate",
+            "--out",
+            str(out),
+            "--global-name",
+            "G",
+            "--format",
+            "iife",
+            "--queue-limit",
+            "3",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    header = read_header(out.read_text())
+    assert header is not None
+    assert set(header.flags) == {spec.flag for spec in OPTION_SPECS}
+    assert (header.flags["global-name"], header.flags["queue-limit"]) == ("G", 3)

@@ -10,12 +10,14 @@ Set WSGEN_BATTERY_EXAMPLES=500 for a deeper, randomised run than CI's fixed one.
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
 import re
 import subprocess
 import tempfile
+import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,10 +30,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.cli import generate
 from generator.codes import Action, lookup
 from generator.header import MARKER
-from generator.identifiers import GLOBALS_USED_BY_MODULE, RESERVED_WORDS, check_identifier
+from generator.identifiers import (
+    GLOBALS_USED_BY_MODULE,
+    NAMES_DECLARED_BY_MODULE,
+    RESERVED_WORDS,
+    check_identifier,
+)
 from generator.options import MAX_COUNT, OPTION_SPECS, build_options
+from generator.outputs import plan_outputs
 from generator.parsing import MAX_DURATION_MS
 from generator.render import render_module
 from tests.support.cli import wsgen
@@ -48,6 +57,18 @@ battery = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+# Options typed as a switch in generate's signature (--types/--no-types) take no value.
+SWITCHES = {
+    spec.flag
+    for spec in OPTION_SPECS
+    if bool
+    in typing.get_args(
+        typing.get_args(
+            inspect.signature(generate, eval_str=True).parameters[spec.field].annotation
+        )[0]
+    )
+}
+
 # --- values with a known meaning: the oracle -------------------------------------------------
 
 
@@ -60,6 +81,7 @@ class Case:
     stop_on: set[int] = field(default_factory=set)
     retry_on: set[int] = field(default_factory=set)
     class_name: str = "ReconnectingSocket"
+    format: str = "esm"
 
     def rejected_by(self) -> set[str] | None:
         """The flags a correct wsgen may name when refusing this case (it names the first
@@ -69,9 +91,17 @@ class Case:
             culprits |= {"backoff-max", "backoff-initial"} & set(self.flags)
         if self.stop_on & self.retry_on:
             culprits.add("retry-on")
-        if self.class_name in RESERVED_WORDS | GLOBALS_USED_BY_MODULE:
+        refused_names = RESERVED_WORDS | GLOBALS_USED_BY_MODULE | NAMES_DECLARED_BY_MODULE
+        if self.class_name in refused_names:
             culprits.add("class-name")
+        if self.flags.get("global-name") in refused_names:
+            culprits.add("global-name")
         return culprits or None
+
+    @property
+    def out_name(self) -> str:
+        """A file name Node loads as the format it holds."""
+        return {"esm": "mjs", "cjs": "cjs", "iife": "iife.js", "ts": "ts"}[self.format]
 
 
 def duration_texts(milliseconds: int) -> st.SearchStrategy[str]:
@@ -101,15 +131,28 @@ code_ranges = st.tuples(codes, st.integers(0, 60)).map(
 )
 identifiers = st.one_of(
     st.from_regex(r"[A-Za-z_$][A-Za-z0-9_$]{0,24}", fullmatch=True),
-    st.sampled_from(sorted(RESERVED_WORDS | GLOBALS_USED_BY_MODULE)),
+    st.sampled_from(sorted(RESERVED_WORDS | GLOBALS_USED_BY_MODULE | NAMES_DECLARED_BY_MODULE)),
     st.sampled_from(["constructor", "prototype", "async", "of", "get", "__proto__", "$", "_"]),
 )
+
+
+# The flags `cases` knows the meaning of; a new option must be taught to it (the test below
+# fails until then), so the battery keeps covering every flag.
+ORACLE_FLAGS = {
+    "restart-delay", "backoff-initial", "backoff-max", "connect-timeout", "stable-after",
+    "backoff-factor", "max-retries", "queue-limit", "stop-on", "retry-on", "class-name",
+    "format", "global-name", "types",
+}  # fmt: skip
+
+
+def test_the_oracle_knows_every_option() -> None:
+    assert {spec.flag for spec in OPTION_SPECS} == ORACLE_FLAGS
 
 
 @st.composite
 def cases(draw: st.DrawFn) -> Case:
     case = Case()
-    chosen = draw(st.sets(st.sampled_from([spec.flag for spec in OPTION_SPECS])))
+    chosen = draw(st.sets(st.sampled_from(sorted(ORACLE_FLAGS))))
     if "restart-delay" in chosen:
         low, high = sorted((draw(durations), draw(durations)))
         case.flags["restart-delay"] = f"{draw(duration_texts(low))}-{draw(duration_texts(high))}"
@@ -155,7 +198,23 @@ def cases(draw: st.DrawFn) -> Case:
     if "class-name" in chosen:
         case.class_name = draw(identifiers)
         case.flags["class-name"] = case.class_name
+    if "format" in chosen:
+        case.format = draw(st.sampled_from(["esm", "cjs", "iife", "ts"]))
+        case.flags["format"] = case.format
+    if "global-name" in chosen and case.format == "iife":
+        case.flags["global-name"] = draw(identifiers)
+    if "types" in chosen and case.format != "ts":
+        case.flags["types"] = draw(st.sampled_from(["--types", "--no-types"]))
     return case
+
+
+def arguments_for(flags: dict[str, str]) -> list[str]:
+    """Command-line words for `flags`; a switch (--types) carries its own form as value."""
+    return [
+        word
+        for flag, value in flags.items()
+        for word in ([value] if flag in SWITCHES else [f"--{flag}", value])
+    ]
 
 
 @contextmanager
@@ -194,12 +253,9 @@ def test_accepted_values_come_back_exactly_from_the_javascript(batch: list[Case]
     with workspace() as folder:
         accepted: list[tuple[Case, Path]] = []
         for number, case in enumerate(batch):
-            out = folder / f"{number}.mjs"
+            out = folder / f"{number}.{case.out_name}"
             before = {path.name for path in folder.iterdir()}
-            arguments = [
-                item for flag, value in case.flags.items() for item in (f"--{flag}", value)
-            ]
-            result = wsgen("generate", "--out", str(out), *arguments)
+            result = wsgen("generate", "--out", str(out), *arguments_for(case.flags))
             flags = case.rejected_by()
             if flags is not None:
                 assert_refused(result, flags, folder, before)
@@ -209,15 +265,19 @@ def test_accepted_values_come_back_exactly_from_the_javascript(batch: list[Case]
         if not accepted:
             return
         node = ensure_node_packages()
-        check = subprocess.run(
-            [node, "--check", str(accepted[0][1])], capture_output=True, timeout=30
-        )
-        assert check.returncode == 0, check.stderr
-        for (case, _out), report in zip(
-            accepted, inspect_modules([out for _, out in accepted]), strict=True
-        ):
+        javascript = [out for case, out in accepted if case.format != "ts"]
+        if javascript:
+            check = subprocess.run(
+                [node, "--check", str(javascript[0])], capture_output=True, timeout=30
+            )
+            assert check.returncode == 0, check.stderr
+        reports = inspect_modules([out for _, out in accepted])
+        for (case, _out), report in zip(accepted, reports, strict=True):
             assert "error" not in report, (case.flags, report["error"])
-            assert report["exports"] == [case.class_name]
+            if case.format == "esm":
+                assert report["exports"] == [case.class_name]
+            if case.format == "cjs":
+                assert case.class_name in report["exports"]
             defaults = report["defaults"]
             for name, value in case.defaults.items():
                 assert defaults[name] == value, (case.flags, name, defaults[name])
@@ -254,12 +314,13 @@ any_flags = st.dictionaries(
 )
 
 
-def expected_outcome(flags: dict[str, Any]) -> str | None:
-    """The module Python renders for these values, or None when build_options refuses them."""
+def expected_files(flags: dict[str, Any], out: Path) -> dict[Path, str] | None:
+    """The files and texts Python plans for these values, or None when it refuses them."""
     try:
-        return render_module(build_options(flags))
+        options = build_options(flags)
     except ValueError:
         return None
+    return {output.path: output.render(options) for output in plan_outputs(options, out)}
 
 
 def js_value(value: Any) -> Any:
@@ -274,24 +335,38 @@ def test_any_flag_value_is_rendered_safely_or_refused_in_one_line(
     batch: list[dict[str, str]],
 ) -> None:
     with workspace() as folder:
-        written: list[tuple[dict[str, str], Path]] = []
-        for number, flags in enumerate(batch):
-            out = folder / f"{number}.mjs"
-            before = {path.name for path in folder.iterdir()}
-            arguments = [f"--{flag}={value}" for flag, value in flags.items()]
+        written: list[tuple[dict[str, Any], Path]] = []
+        for number, raw in enumerate(batch):
+            # A switch takes no value: --types or --no-types, by the drawn text's truth.
+            flags: dict[str, Any] = {
+                flag: bool(value) if flag in SWITCHES else value for flag, value in raw.items()
+            }
+            out = folder / str(number) / "socket.js"
+            out.parent.mkdir()
+            arguments = [
+                (f"--{flag}" if value else f"--no-{flag}")
+                if flag in SWITCHES
+                else f"--{flag}={value}"
+                for flag, value in flags.items()
+            ]
             result = wsgen("generate", "--out", str(out), *arguments)
-            if result.exit_code == 0:
-                assert out.read_text(encoding="utf-8") == expected_outcome(flags)
-                written.append((flags, out))
-            else:
-                assert_refused(result, set(flags), folder, before)
+            expected = expected_files(flags, out)
+            if expected is None:
+                assert_refused(result, set(flags), out.parent, set())
+                continue
+            assert result.exit_code == 0, (flags, result.stderr)
+            assert {path for path in out.parent.iterdir()} == set(expected)
+            for path, text in expected.items():
+                assert path.read_text(encoding="utf-8") == text
+                if ".d." not in path.name:
+                    written.append((flags, path))
         if written:
-            for (flags, _out), report in zip(
-                written, inspect_modules([out for _, out in written]), strict=True
-            ):
-                assert "error" not in report, (flags, report["error"])
+            reports = inspect_modules([path for _, path in written])
+            for (flags, path), report in zip(written, reports, strict=True):
+                assert "error" not in report, (flags, path.name, report["error"])
                 options = build_options(flags)
-                assert report["exports"] == [options.class_name]
+                if path.name == "socket.js" and options.formats[0] == "esm":
+                    assert report["exports"] == [options.class_name]
                 assert report["defaults"]["restartDelayMin"] == options.restart_delay[0]
                 assert report["defaults"]["maxRetries"] == js_value(options.max_retries)
                 assert report["defaults"]["backoffFactor"] == options.backoff_factor
@@ -385,9 +460,11 @@ def test_any_config_value_is_rendered_safely_or_refused_naming_file_and_key(
             result = wsgen("generate", "--config", str(config))
             if result.exit_code == 0:
                 # Outputs are named by file_names (no "/"), so they land in this folder.
-                written = folder / out
-                assert written.read_text(encoding="utf-8") == render_module(build_options(values))
-                written.unlink()
+                options = build_options(values)
+                for output in plan_outputs(options, Path(out)):
+                    written = folder / output.path
+                    assert written.read_text(encoding="utf-8") == output.render(options)
+                    written.unlink()
                 continue
             assert result.exit_code == 2, result.stderr
             [line] = result.stderr.strip().splitlines()
@@ -495,9 +572,8 @@ def test_every_global_the_template_reads_is_refused_as_a_class_name() -> None:
         check=True,
     )
     node_globals = set(json.loads(listed.stdout)) | {"window", "document", "self", "navigator"}
-    template = (
-        Path(__file__).parent.parent / "templates" / "reconnecting-socket.js.j2"
-    ).read_text()
+    folder = Path(__file__).parent.parent / "templates" / "reconnecting-socket"
+    template = "\n".join(path.read_text() for path in sorted(folder.glob("*.js.j2")))
     code = "\n".join(
         line.split("//")[0] for line in template.splitlines() if not line.lstrip().startswith("*")
     )

@@ -323,3 +323,74 @@ def test_header_of_a_foreign_file_is_none_and_a_broken_one_raises() -> None:
 def test_header_records_no_timestamp_path_or_user() -> None:
     second = render_module(GeneratorOptions()).splitlines()[1]
     assert not re.search(r"\d{4}-\d\d-\d\d|/home/|/tmp/|\\\\", second)
+
+
+# --- several formats: every file carries the header --------------------------------------------
+
+
+def test_update_and_check_cover_every_file_of_a_multi_format_out(project: Path) -> None:
+    dist = project / "dist"
+    dist.mkdir()
+    flags = ["--format", "esm,cjs,iife,ts", "--types", "--queue-limit", "7", "--out", "dist/s.js"]
+    assert wsgen("generate", *flags).exit_code == 0
+    files = sorted(dist.iterdir())
+    assert [path.name for path in files] == [
+        "s.cjs", "s.d.cts", "s.d.ts", "s.iife.d.ts", "s.iife.js", "s.js", "s.ts",
+    ]  # fmt: skip
+    current = {path: path.read_text(encoding="utf-8") for path in files}
+    assert wsgen("generate", *flags, "--check").exit_code == 0
+    for path, text in current.items():
+        path.write_text(text.replace(f"// wsgen {__version__} ", "// wsgen 0.0.1 ", 1))
+    check = wsgen("generate", *flags, "--check")
+    assert check.exit_code == 1
+    assert check.stderr.count("only the wsgen version differs") == len(files)
+    result = wsgen("update", *(str(path) for path in files))
+    assert result.exit_code == 0, result.stderr
+    assert {path: path.read_text(encoding="utf-8") for path in files} == current
+
+
+def test_a_hand_edit_in_a_declaration_file_is_found(project: Path) -> None:
+    (project / "dist").mkdir()
+    flags = ["--format", "cjs", "--types", "--out", "dist/s.cjs"]
+    wsgen("generate", *flags)
+    declarations = project / "dist" / "s.d.cts"
+    declarations.write_text(declarations.read_text() + "export type Mine = 1;\n")
+    check = wsgen("generate", *flags, "--check")
+    assert "dist/s.d.cts would change: edited by hand" in check.stderr
+    assert "dist/s.cjs" not in check.stderr
+    assert wsgen("generate", *flags).exit_code == 1, "refused without --force"
+    assert wsgen("update", "dist/s.d.cts").exit_code == 0
+    assert "Mine" not in declarations.read_text()
+
+
+def test_config_targets_take_formats_and_default_names_beside_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = '[tool.wsgen]\nformat = ["esm", "iife"]\ntypes = true\n'
+    enter_project(tmp_path, monkeypatch, config)
+    (tmp_path / "output").mkdir()
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert wsgen("generate").exit_code == 0
+    assert sorted(path.name for path in (tmp_path / "output").iterdir()) == [
+        "reconnecting-socket.d.ts",
+        "reconnecting-socket.iife.d.ts",
+        "reconnecting-socket.iife.js",
+        "reconnecting-socket.js",
+    ]
+    assert not (tmp_path / "sub" / "output").exists()
+    assert wsgen("generate", "--check").exit_code == 0
+
+
+def test_two_targets_writing_the_same_file_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = (
+        '[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "a.js"\nformat = "esm,cjs"\n'
+        '[[tool.wsgen.targets]]\nout = "a.cjs"\nformat = "cjs"\n'
+    )
+    enter_project(tmp_path, monkeypatch, config)
+    result = wsgen("generate")
+    assert result.exit_code == 2
+    assert "a.cjs" in error_line(result)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".git", "pyproject.toml"]

@@ -1,33 +1,34 @@
 // Loads generated modules and reports what they hold, so the hostile-input battery can compare
 // the JavaScript with the values it asked for: many modules per process, to stay fast.
 //
-// usage: node inspect.mjs < PATHS_JSON      (a JSON array of module paths)
-// prints one JSON array, one entry per path, in order:
-//   { exports: [names], defaults: {...}, policy: [[first, last, action], ...] }
-//   or { error: "..." } when the module does not load.
+// usage: node inspect.mjs < JOBS_JSON      (a JSON array of { path, load })
+// prints one JSON array, one entry per job, in order:
+//   { exports: [names] | null, defaults: {...}, policy: [[first, last, action], ...] }
+//   or { error: "..." } when the module does not load or a block does not evaluate.
+// `load: false` (TypeScript source) evaluates the literal blocks without loading the file.
 // Non-finite numbers, which JSON cannot carry, come out as the strings "Infinity" and "NaN".
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
-// The literal blocks sit at the top of every generated module; evaluating their text alone
-// checks the literals themselves, whatever the module's exports.
+// The literal blocks every format carries (indented inside an iife, typed in ts); evaluating
+// their text alone checks the literals themselves, whatever the file exports.
 const BLOCKS = {
-  defaults: /^const DEFAULTS = (Object\.freeze\(\{\n[\s\S]*?\n\}\));$/m,
-  policy: /^const CLOSE_POLICY = (\[\n[\s\S]*?\n\]);$/m,
+  defaults: /^( *)const DEFAULTS(?:: \w+)? = (Object\.freeze\(\{\n[\s\S]*?\n\1\}\));$/m,
+  policy: /^( *)const CLOSE_POLICY(?:: [^=]+)? = (\[\n[\s\S]*?\n\1\]);$/m,
 };
 
 function evaluateBlock(source, pattern) {
   const match = source.match(pattern);
   if (!match) throw new Error(`no block matching ${pattern}`);
-  return new Function(`"use strict"; return ${match[1]};`)();
+  return new Function(`"use strict"; return ${match[2]};`)();
 }
 
-async function inspect(path) {
+async function inspect({ path, load }) {
   try {
     const source = readFileSync(path, "utf8");
-    const module = await import(pathToFileURL(path).href);
+    const module = load ? await import(pathToFileURL(path).href) : null;
     return {
-      exports: Object.keys(module),
+      exports: module ? Object.keys(module) : null,
       defaults: evaluateBlock(source, BLOCKS.defaults),
       policy: evaluateBlock(source, BLOCKS.policy),
     };
@@ -36,9 +37,9 @@ async function inspect(path) {
   }
 }
 
-const paths = JSON.parse(readFileSync(0, "utf8"));
+const jobs = JSON.parse(readFileSync(0, "utf8"));
 const results = [];
-for (const path of paths) results.push(await inspect(path));
+for (const job of jobs) results.push(await inspect(job));
 process.stdout.write(
   JSON.stringify(results, (key, value) =>
     typeof value === "number" && !Number.isFinite(value) ? String(value) : value,

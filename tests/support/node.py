@@ -74,7 +74,8 @@ class NodeClient:
         except subprocess.TimeoutExpired:
             self.kill()
             raise TimeoutError(
-                f"node did not exit by itself within {timeout} s; events: {self.events}"
+                f"node did not exit by itself within {timeout} s; events: {self.events}; "
+                f"stderr: {self.stderr()!r}"
             ) from None
         self._reader.join(5)
         return code
@@ -99,15 +100,13 @@ INSPECT = NODE_DIR / "inspect.mjs"
 
 
 def inspect_modules(modules: list[Path]) -> list[dict[str, Any]]:
-    """Load each generated module in one Node process and return its exports and the values of
-    its DEFAULTS and CLOSE_POLICY blocks (non-finite numbers as "Infinity" / "NaN")."""
+    """Load each generated JavaScript module in one Node process (TypeScript files are read,
+    not loaded) and return its exports and the values of its DEFAULTS and CLOSE_POLICY blocks
+    (non-finite numbers as "Infinity" / "NaN")."""
     node = ensure_node_packages()
+    jobs = [{"path": str(module), "load": module.suffix != ".ts"} for module in modules]
     result = subprocess.run(
-        [node, str(INSPECT)],
-        input=json.dumps([str(module) for module in modules]),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [node, str(INSPECT)], input=json.dumps(jobs), capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     reports: list[dict[str, Any]] = json.loads(result.stdout)
