@@ -209,7 +209,7 @@ def generate(
     if out == "-":
         if check or diff:
             fail("--out: '-' prints the module; --check and --diff compare with a file")
-        [target] = _targets(config, flags, None)[:1]
+        [target] = _targets(config, flags, out)  # several targets: an error naming --out
         outputs = plan_outputs(target.options)
         if len(outputs) > 1:
             fail("--out: '-' prints one file; ask for one --format, without --types")
@@ -220,7 +220,8 @@ def generate(
         for output in plan_outputs(target.options, target.out):
             path = target.folder / output.path
             if path in planned:
-                fail(f"{target.out_name}: {str(path)!r} is also {planned[path].out_name}'s output")
+                other = planned[path].out_name
+                fail(f"{target.out_name}: would write {str(path)!r}, which {other} writes too")
             text = output.render(target.options)
             planned[path] = Planned(path, text, target.options, target.out_name)
     sync(

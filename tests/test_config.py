@@ -234,3 +234,23 @@ def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
     assert loaded.targets[1].options.global_name == "LegacySocket"
     for command in ("wsgen generate --check --diff", "wsgen update", ".gitattributes"):
         assert command in vendoring
+
+
+def test_stdout_with_several_targets_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, TWO_TARGETS)
+    result = wsgen("generate", "--out", "-")
+    assert result.exit_code == 2
+    assert error_line(result).startswith("wsgen: error: --out: ")
+    assert result.stdout == ""
+
+
+def test_stdout_prints_the_single_targets_module_with_its_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, '[tool.wsgen]\nout = "a.js"\nqueue-limit = 3\n')
+    result = wsgen("generate", "--out", "-")
+    assert result.exit_code == 0
+    assert result.stdout == render_module(build_options({"queue-limit": "3"}))
+    assert not (tmp_path / "a.js").exists()
