@@ -222,6 +222,10 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
 
 SPECS_BY_FLAG = {spec.flag: spec for spec in OPTION_SPECS}
 
+# Flags that shape which files are written rather than what the module does; a command that
+# serves one esm module (wsgen demo) takes every flag but these.
+FILE_FLAGS = frozenset({"format", "global-name", "types"})
+
 assert {spec.field for spec in OPTION_SPECS} == {f.name for f in fields(GeneratorOptions)}
 
 
