@@ -33,6 +33,8 @@ class Script:
     down_for: float = 0.0
     """Then stop listening (connections are refused) for this many seconds."""
     echo: bool = False
+    greet: str | bytes | None = None
+    """Sent to the client as soon as it connects (bytes go as a binary frame)."""
 
 
 @dataclass
@@ -114,6 +116,8 @@ class ScriptedServer:
             asyncio.create_task(self._end(websocket, script)) if script.after is not None else None
         )
         try:
+            if script.greet is not None:
+                await websocket.send(script.greet)
             async for message in websocket:
                 record.messages.append(message)
                 if script.echo:
