@@ -541,4 +541,23 @@ def demo(
 
 
 def main() -> None:
-    app(prog_name="wsgen")
+    """The console script: usage errors typer itself catches (an unknown flag, a missing value)
+    get the same one-line form as ours, instead of a usage block and a boxed message."""
+    try:
+        result = app(prog_name="wsgen", standalone_mode=False)
+    except typer.Abort:
+        typer.echo("wsgen: aborted", err=True)
+        sys.exit(1)
+    except Exception as error:
+        # typer vendors click and exports none of its exception classes; a usage error is the
+        # one that can format its own message.
+        if not hasattr(error, "format_message") or not hasattr(error, "exit_code"):
+            raise
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "wsgen"
+        message = error.format_message()
+        # `wsgen` alone has already printed the help; its "error" says nothing more.
+        if message:
+            typer.echo(f"wsgen: error: {message} (see '{command} --help')", err=True)
+        sys.exit(error.exit_code)
+    sys.exit(result if isinstance(result, int) else 0)

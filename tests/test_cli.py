@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -227,3 +229,36 @@ def test_a_module_option_given_to_generate_reaches_the_file(tmp_path: Path) -> N
     assert header is not None
     assert set(header.flags) == {spec.flag for spec in OPTION_SPECS}
     assert (header.flags["global-name"], header.flags["queue-limit"]) == ("G", 3)
+
+
+def run_console_script(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["generate", "--bogus"], "wsgen: error: No such option: --bogus"),
+        (["generate", "--out"], "wsgen: error: Option '--out' requires an argument."),
+        (["explain"], "wsgen: error: Missing argument 'CODE'."),
+        (["frobnicate"], "wsgen: error: No such command 'frobnicate'."),
+    ],
+)
+def test_usage_errors_caught_by_typer_are_one_line_too(arguments: list[str], message: str) -> None:
+    result = run_console_script(*arguments)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith(message)
+    assert result.stdout == ""
+
+
+def test_wsgen_alone_prints_help_and_no_error_line() -> None:
+    result = run_console_script()
+    assert "Usage: wsgen" in result.stdout
+    assert result.stderr == ""
