@@ -214,7 +214,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_formats,
         "FORMATS",
         "Output formats, repeated or comma-separated: esm (ES module), cjs (CommonJS), iife "
-        "(a <script> defining a global), ts (TypeScript source).",
+        "(a classic script defining one global), ts (TypeScript source).",
     ),
     OptionSpec(
         "global-name",
@@ -222,7 +222,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         _optional_identifier,
         lambda value: value or "",
         "NAME",
-        "Global the iife format defines [default: the class name].",
+        "Global the iife format defines; none means the class name.",
     ),
     OptionSpec(
         "types",
@@ -327,9 +327,20 @@ def build_options(
             changes[spec.field] = spec.parse(raw)
         except ValueError as error:
             raise OptionError(flag, str(error)) from None
+        except (TypeError, AttributeError, OverflowError):
+            # Config files and headers can carry tables, arrays, nulls and numbers no float
+            # holds; the parsers speak only text, numbers and (for codes) lists.
+            raise OptionError(flag, f"unsupported value {_shown(raw)}") from None
     options = replace(base or GeneratorOptions(), **changes)
     _check_consistent(options, set(values))
     return options
+
+
+def _shown(raw: Any) -> str:
+    if isinstance(raw, int) and raw.bit_length() > 200:
+        return f"(a number of {len(str(raw))} digits)"
+    text = repr(raw)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:

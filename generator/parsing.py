@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from generator.codes import FIRST_CODE, LAST_CODE, merge_ranges
 from generator.jsliteral import js_string
@@ -19,7 +20,9 @@ MAX_DURATION_MS = 2**31 - 1
 
 Scalar = str | int | float
 
-_DURATION = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>ms|s)?")
+# [0-9], not \d: Python's \d also matches Arabic-Indic and other digits, which no one means.
+_DURATION = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?) *(?P<unit>ms|s)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _DURATION_HINT = "a duration such as 250ms, 2s, 1.5s or a whole number of milliseconds"
 
 
@@ -32,23 +35,32 @@ def _reject_bool(value: object) -> None:
 def parse_duration(value: Scalar) -> int:
     """Milliseconds from `250ms`, `2s`, `1.5s`, `750` (ms) or a number."""
     _reject_bool(value)
+    # Decimal, not float: 1.001s is 1001 ms exactly, where 1.001 * 1000 is 1000.9999999999999.
     if isinstance(value, int | float):
-        number, unit = float(value), "ms"
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"expected {_DURATION_HINT}, got {value!r}")
+        number, unit = Decimal(value), "ms"
     else:
         match = _DURATION.fullmatch(value.strip())
         if not match:
             raise ValueError(f"expected {_DURATION_HINT}, got {value!r}")
-        number, unit = float(match["number"]), match["unit"] or "ms"
-    if not math.isfinite(number) or number < 0:
+        number, unit = Decimal(match["number"]), match["unit"] or "ms"
+    if number < 0:
         raise ValueError(f"expected {_DURATION_HINT}, got {value!r}")
     milliseconds = number * 1000 if unit == "s" else number
-    if milliseconds != int(milliseconds):
-        raise ValueError(f"expected a whole number of milliseconds, got {value!r}")
     if milliseconds > MAX_DURATION_MS:
         raise ValueError(
-            f"{value!r} is longer than the {MAX_DURATION_MS} ms a JavaScript timer can wait"
+            f"{_shown(value)} is longer than the {MAX_DURATION_MS} ms a JavaScript timer can wait"
         )
+    if milliseconds != milliseconds.to_integral_value():
+        raise ValueError(f"expected a whole number of milliseconds, got {value!r}")
     return int(milliseconds)
+
+
+def _shown(value: Scalar) -> str:
+    """`value` for a message, cut short: a 5,000-digit number should not fill the terminal."""
+    text = repr(value) if not isinstance(value, int) else str(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def format_duration(milliseconds: int) -> str:
@@ -81,6 +93,8 @@ def format_window(window: tuple[int, int]) -> str:
 def parse_number(value: Scalar, *, minimum: float, maximum: float) -> float:
     _reject_bool(value)
     allowed = f"expected a number from {minimum:g} to {maximum:g}, got {value!r}"
+    if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
+        raise ValueError(allowed)  # float() would also take "1_0", "infinity" and other digits
     try:
         number = float(value)
     except ValueError:
@@ -97,7 +111,7 @@ def parse_count(value: Scalar, *, maximum: int, unlimited: str | None = None) ->
     if unlimited and text == unlimited:
         return None
     allowed = f"a whole number from 0 to {maximum}" + (f" or {unlimited!r}" if unlimited else "")
-    if isinstance(value, float) or not re.fullmatch(r"\d+", text):
+    if isinstance(value, float) or not re.fullmatch(r"[0-9]+", text):
         raise ValueError(f"expected {allowed}, got {value!r}")
     count = int(text)
     if count > maximum:
@@ -116,7 +130,7 @@ def parse_codes(value: Scalar | Iterable[Scalar]) -> frozenset[int]:
             part = part.strip()
             if not part:
                 continue
-            match = re.fullmatch(r"(\d{1,5})(?:\s*-\s*(\d{1,5}))?", part)
+            match = re.fullmatch(r"([0-9]{1,5}) *(?:- *([0-9]{1,5}))?", part)
             if not match:
                 raise ValueError(f"expected codes such as 1008,4400-4499, got {part!r}")
             first = int(match[1])

@@ -1,7 +1,7 @@
 // Runs a generated module in Node against a real server and reports what it does, one JSON
 // line per event on stdout, so pytest can check behaviour from the outside.
 //
-// usage: node client.mjs MODULE_PATH CONFIG_JSON
+// usage: node client.mjs MODULE_PATH CONFIG_JSON   (a .cjs module is loaded with require)
 // CONFIG_JSON: {
 //   url, protocols?, options?,            passed to the constructor (options.WebSocket = ws)
 //   binaryType?,                          set right after construction
@@ -22,11 +22,12 @@
 //                                          { release: true }, for tests that drive a client
 //                                          waiting on no timer (offline, or closed)
 // }
-// An action is { send?: [string], close?: [code, reason], reconnect?: true,
-//   online?: boolean, visible?: boolean, report?: true, release?: true }, done in that order. The same actions can be written
-// to stdin, one JSON object per line, for the test to perform them when it chooses.
+// An action is { send?: [string], close?: [code, reason], reconnect?: true, online?: boolean,
+//   visible?: boolean, report?: true, release?: true }, done in that order. The same actions
+//   can be written to stdin, one JSON object per line, for a test to do them when it chooses.
 // The process is never told to exit: a test that waits for it to end proves that the module
 // left no timer or socket behind (stdin is unref'd, so it keeps nothing alive, unless holdOpen).
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import WebSocket from "ws";
 
@@ -122,7 +123,10 @@ function shouldReconnect(event, attempt) {
   return answer;
 }
 
-const moduleExports = await import(pathToFileURL(modulePath).href);
+// CommonJS users `require` the file; load it the way they would.
+const moduleExports = modulePath.endsWith(".cjs")
+  ? createRequire(import.meta.url)(modulePath)
+  : await import(pathToFileURL(modulePath).href);
 const SocketClass = moduleExports[config.className || "ReconnectingSocket"];
 const options = { WebSocket: CountingWebSocket, ...config.options };
 if (config.hook) options.shouldReconnect = shouldReconnect;

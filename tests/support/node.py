@@ -102,3 +102,20 @@ class NodeClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.kill()
+
+
+INSPECT = NODE_DIR / "inspect.mjs"
+
+
+def inspect_modules(modules: list[Path]) -> list[dict[str, Any]]:
+    """Load each generated JavaScript module in one Node process (TypeScript files are read,
+    not loaded) and return its exports and the values of its DEFAULTS and CLOSE_POLICY blocks
+    (non-finite numbers as "Infinity" / "NaN")."""
+    node = ensure_node_packages()
+    jobs = [{"path": str(module), "load": module.suffix != ".ts"} for module in modules]
+    result = subprocess.run(
+        [node, str(INSPECT)], input=json.dumps(jobs), capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    reports: list[dict[str, Any]] = json.loads(result.stdout)
+    return reports

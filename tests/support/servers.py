@@ -36,6 +36,8 @@ class Script:
     echo_limit: int | None = None
     """With `echo`: answer only this many messages, then stay silent (like a peer that is
     gone but whose TCP connection was never closed)."""
+    greet: str | bytes | None = None
+    """Sent to the client as soon as it connects (bytes go as a binary frame)."""
 
 
 @dataclass
@@ -120,6 +122,8 @@ class ScriptedServer:
             asyncio.create_task(self._end(websocket, script)) if script.after is not None else None
         )
         try:
+            if script.greet is not None:
+                await websocket.send(script.greet)
             async for message in websocket:
                 record.messages.append(message)
                 answered = len(record.messages) - 1
