@@ -4,6 +4,8 @@ reconnect hook, the URL provider and manual reconnect()."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -484,3 +486,35 @@ def test_reconnect_after_the_final_close_throws(render_to: RenderTo, node: str) 
             assert running.wait_exit(5) == 0
     [error] = running.of("reconnect-error")
     assert error["name"] == "InvalidStateError"
+
+
+CONSTRUCT_THEN_COUNT = """
+const listening = [];
+globalThis.addEventListener = (type) => listening.push(type);
+globalThis.removeEventListener = () => {};
+globalThis.navigator = { onLine: true };
+const { ReconnectingSocket } = await import(process.argv[1]);
+class Refusing { constructor() { throw new SyntaxError("bad url"); } }
+let thrown = null;
+try {
+  new ReconnectingSocket("not a url", [], { WebSocket: Refusing });
+} catch (error) {
+  thrown = error.name;
+}
+console.log(JSON.stringify({ thrown, listening }));
+"""
+
+
+def test_a_constructor_that_throws_leaves_no_listener_behind(
+    render_to: RenderTo, node: str
+) -> None:
+    module = render_to(**FAST)
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", CONSTRUCT_THEN_COUNT, module.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    # The first attempt's error reaches the caller, as `new WebSocket` would throw it.
+    assert json.loads(result.stdout) == {"thrown": "SyntaxError", "listening": []}

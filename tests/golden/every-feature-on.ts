@@ -237,6 +237,9 @@ export class ReconnectingSocket extends EventTarget {
         if (typeof handler === "function") handler.call(this, event);
       });
     }
+    this._connect(true);
+    // Listening starts once the first attempt has not thrown: a constructor that throws leaves
+    // nothing behind on the window.
     this._wake = (event) => {
       // Back online, or the page shown again: a retry that is waiting goes now.
       const waiting =
@@ -247,7 +250,6 @@ export class ReconnectingSocket extends EventTarget {
       }
     };
     listenForWake("addEventListener", this._wake);
-    this._connect(true);
   }
 
   get url(): string {

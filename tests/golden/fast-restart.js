@@ -151,6 +151,9 @@ export class ReconnectingSocket extends EventTarget {
         if (typeof handler === "function") handler.call(this, event);
       });
     }
+    this._connect(true);
+    // Listening starts once the first attempt has not thrown: a constructor that throws leaves
+    // nothing behind on the window.
     this._wake = (event) => {
       // Back online, or the page shown again: a retry that is waiting goes now.
       const waiting =
@@ -161,7 +164,6 @@ export class ReconnectingSocket extends EventTarget {
       }
     };
     listenForWake("addEventListener", this._wake);
-    this._connect(true);
   }
 
   get url() {

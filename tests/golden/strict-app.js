@@ -155,6 +155,9 @@ export class AppSocket extends EventTarget {
         if (typeof handler === "function") handler.call(this, event);
       });
     }
+    this._connect(true);
+    // Listening starts once the first attempt has not thrown: a constructor that throws leaves
+    // nothing behind on the window.
     this._wake = (event) => {
       // Back online, or the page shown again: a retry that is waiting goes now.
       const waiting =
@@ -165,7 +168,6 @@ export class AppSocket extends EventTarget {
       }
     };
     listenForWake("addEventListener", this._wake);
-    this._connect(true);
   }
 
   get url() {
