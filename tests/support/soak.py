@@ -1,0 +1,311 @@
+"""The soak: clients send numbered streams through the generated module across the chaos server
+(`tests/support/chaos.py`), and the server's records are checked against what each client says
+it sent (`tests/node/soak-client.mjs`).
+
+Invariants (each breach is a line in `SoakReport.violations`):
+
+- Nothing is duplicated or reordered: each client's messages reach the server in strictly
+  increasing order, across all its connections.
+- Nothing is lost by the module. Every message leaves the queue and is written to a WebSocket,
+  and each connection delivers a prefix of what was written to its socket. The tail it did not
+  deliver was in flight when the connection died, which is inherent (WebSocket has no
+  acknowledgements: data handed to an open socket dies with the connection) when the connection
+  died without a close handshake (dropped TCP, or a silent half-open peer), or, in a browser,
+  when the server's close frame crossed it. Those losses are counted, split by whether the
+  message was sent while open or queued and flushed on the next open; any other loss is a breach.
+- Each client ends exactly once, with the server's final 1000, and then makes no other attempt.
+- No uncaught error, unhandled rejection or stderr output; (Node) each client process exits by
+  itself within `EXIT_WITHIN` seconds of its final close.
+
+`python -m tests.support.soak` runs the Node soak alone and prints its counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from tests.support.chaos import (
+    FINAL_CODE,
+    Attempt,
+    ChaosConnection,
+    ChaosPlan,
+    ChaosServer,
+)
+from tests.support.node import NODE_DIR, NodeClient
+
+SOAK_SCRIPT = NODE_DIR / "soak.mjs"
+EXIT_WITHIN = 1.0
+
+# Short delays so a ~30 s chaos run sees hundreds of reconnects. The connect timeout sits below
+# the server's 1 s stall, so a stalled handshake is abandoned and retried.
+SOAK_FLAGS: dict[str, str] = {
+    "restart_delay": "50ms-300ms",
+    "backoff_initial": "50ms",
+    "backoff_max": "1s",
+    "connect_timeout": "400ms",
+    "stable_after": "2s",
+}
+
+
+
+class ServerRecords(Protocol):
+    """What the checker reads from the server: a `ChaosServer`, or records built by a test."""
+
+    connections: list[ChaosConnection]
+    attempts: list[Attempt]
+    faults: Counter[str]
+    down_periods: list[tuple[float, float]]
+
+
+@dataclass
+class ClientRun:
+    """What one client reported (its event lines) and, in Node, how its process ended."""
+
+    client: str
+    events: list[dict[str, Any]]
+    exit_code: int | None = None
+    exit_after_close: float | None = None
+    stderr: str = ""
+
+
+@dataclass
+class SoakReport:
+    counts: Counter[str] = field(default_factory=Counter)
+    reconnects: Counter[str] = field(default_factory=Counter)
+    faults: Counter[str] = field(default_factory=Counter)
+    losses: Counter[str] = field(default_factory=Counter)
+    violations: list[str] = field(default_factory=list)
+    max_exit_after_close: float | None = None
+
+    def render(self) -> str:
+        lines = [
+            "soak: " + ", ".join(f"{name} {value}" for name, value in self.counts.items()),
+            "faults injected: " + _counter_text(self.faults),
+            "reconnects by cause: " + _counter_text(self.reconnects),
+            "inherent losses (data in flight on a dead connection): "
+            + (_counter_text(self.losses) or "none"),
+        ]
+        if self.max_exit_after_close is not None:
+            lines.append(f"slowest exit after the final close: {self.max_exit_after_close:.2f} s")
+        lines.append(f"violations: {len(self.violations)}")
+        lines.extend(f"  {violation}" for violation in self.violations[:50])
+        return "\n".join(lines)
+
+
+def _counter_text(counter: Counter[str]) -> str:
+    return ", ".join(f"{name} {value}" for name, value in sorted(counter.items()))
+
+
+def reconnect_cause(event: dict[str, Any], opened: bool) -> str:
+    if event["reason"] == "connect timeout":
+        return "connect timeout"
+    if event["code"] == 1006:
+        return "1006 dropped" if opened else "1006 before open"
+    return str(event["code"])
+
+
+def check_soak(
+    server: ServerRecords, runs: Sequence[ClientRun], close_crossing_loses: bool = False
+) -> SoakReport:
+    """Check every invariant for every client. `close_crossing_loses`: the client's WebSocket
+    discards what it has not yet put on the wire once the server's close frame arrives
+    (browsers do, as RFC 6455 §1.4 allows; Node's `ws` has written it already), so a loss on a
+    connection the server closed with a handshake is inherent too, if it is the tail."""
+    report = SoakReport(faults=Counter(server.faults))
+    report.counts["clients"] = len(runs)
+    report.counts["connections"] = len(server.connections)
+    report.counts["handshakes"] = len(server.attempts)
+    report.counts["refusal windows"] = len(server.down_periods)
+    for run in runs:
+        _check_client(run, server, report, close_crossing_loses)
+    exits = [run.exit_after_close for run in runs if run.exit_after_close is not None]
+    report.max_exit_after_close = max(exits) if exits else None
+    return report
+
+
+def _check_client(
+    run: ClientRun, server: ServerRecords, report: SoakReport, close_crossing_loses: bool
+) -> None:
+    def breach(message: str) -> None:
+        report.violations.append(f"client {run.client}: {message}")
+
+    # -- the client's own account ----------------------------------------------------------
+    opened = False
+    for event in run.events:
+        if event["type"] == "open":
+            opened = True
+            report.counts["opens"] += 1
+        elif event["type"] == "reconnecting":
+            report.reconnects[reconnect_cause(event, opened)] += 1
+            opened = False
+        elif event["type"] in ("uncaught", "unhandled-rejection", "page-error"):
+            breach(f"{event['type']}: {event.get('message')}")
+    closes = [event for event in run.events if event["type"] == "close"]
+    if len(closes) != 1:
+        breach(f"{len(closes)} close events, expected exactly 1")
+        return
+    [close] = closes
+    if close["code"] != FINAL_CODE:
+        breach(f"ended with {close['code']} {close['reason']!r}, not the server's final 1000")
+    if close["stillSending"]:
+        breach("was still sending when it closed (it never got 'finish')")
+    if run.stderr.strip():
+        breach(f"wrote to stderr: {run.stderr.strip()[:500]}")
+    if run.exit_code not in (None, 0):
+        breach(f"process exited with {run.exit_code}")
+    if run.exit_after_close is not None and run.exit_after_close > EXIT_WITHIN:
+        breach(f"process exited {run.exit_after_close:.2f} s after its final close")
+
+    sent: int = close["sent"]
+    queued = set(close["queued"])
+    refused = set(close["refused"])
+    wired: list[int] = close["wired"]  # wired[n]: ordinal of the socket message n went out on
+    report.counts["messages sent"] += sent
+    report.counts["sent while open"] += sent - len(queued)
+    report.counts["sent while not open"] += len(queued)
+    report.counts["refused by send() (queue full)"] += len(refused)
+
+    # -- the server's account ----------------------------------------------------------------
+    connections = sorted(
+        (c for c in server.connections if c.client == run.client), key=lambda c: c.socket
+    )
+    written: dict[int, list[int]] = defaultdict(list)  # socket ordinal -> numbers, in order
+    for number in range(1, sent + 1):
+        socket = wired[number] if number < len(wired) else 0
+        if socket:
+            written[socket].append(number)
+        elif number not in refused:
+            breach(f"message {number} never left the module's queue")
+    unknown = set(written) - {connection.socket for connection in connections}
+    if unknown:
+        breach(f"messages written to sockets {sorted(unknown)}, which the server never accepted")
+
+    delivered: set[int] = set()
+    previous = 0
+    lasts: list[int] = []
+    for connection in connections:
+        got: list[int] = []
+        for message in connection.messages:
+            body = json.loads(message)
+            if "last" in body:
+                lasts.append(body["last"])
+                continue
+            number = body["n"]
+            if number in delivered:
+                breach(f"message {number} delivered twice")
+            elif number < previous:
+                breach(f"message {number} delivered after {previous}")
+            delivered.add(number)
+            previous = max(previous, number)
+            got.append(number)
+        # A connection carries a prefix of what was written to its socket, and whatever it
+        # lost is the tail that was in flight when it died.
+        on_socket = written.get(connection.socket, [])
+        if got != on_socket[: len(got)]:
+            breach(f"socket {connection.socket} delivered {got}, not a prefix of {on_socket}")
+            continue
+        for number in on_socket[len(got) :]:
+            kind = "queued" if number in queued else "sent while open"
+            cause = _loss_cause(connection, close_crossing_loses)
+            if cause is None:
+                breach(
+                    f"message {number} ({kind}) lost on socket {connection.socket}, which "
+                    f"ended with a close handshake ({connection.fate})"
+                )
+            else:
+                report.losses[f"{kind}, {cause}"] += 1
+    report.counts["delivered"] += len(delivered)
+    if lasts != [sent]:
+        breach(f"final markers {lasts}, expected [{sent}]")
+
+    # -- nothing after the final 1000 --------------------------------------------------------
+    finals = [connection.final_at for connection in connections if connection.final_at]
+    if len(finals) != 1:
+        breach(f"{len(finals)} final closes on the server, expected 1")
+        return
+    later = [attempt for attempt in server.attempts if attempt.client == run.client]
+    later = [attempt for attempt in later if attempt.at > finals[0]]
+    if later:
+        breach(f"{len(later)} connection attempts after the final 1000")
+
+
+def _loss_cause(connection: ChaosConnection, close_crossing_loses: bool) -> str | None:
+    """Why data in flight on this connection was lost, or None when nothing excuses a loss."""
+    if connection.fate == "drop":
+        return "dropped"
+    if connection.fate in ("silent", "silent-on-accept"):
+        return "half-open"
+    if close_crossing_loses and connection.fate != "final":
+        return "crossed by the server's close"
+    return None
+
+
+def run_node_soak(
+    module: Path, clients: int, plan: ChaosPlan, every: tuple[int, int] = (10, 60)
+) -> SoakReport:
+    """Run `clients` Node processes against a ChaosServer following `plan`; check and count."""
+    started = time.monotonic()
+    with ChaosServer(plan) as server:
+        running = [
+            NodeClient(
+                module,
+                {
+                    "url": server.url,
+                    "client": str(number),
+                    "seed": plan.seed * 1000 + number,
+                    "every": list(every),
+                },
+                script=SOAK_SCRIPT,
+            )
+            for number in range(clients)
+        ]
+        try:
+            # Bounded: the chaos time, then the slowest possible way back (a stall, a silent
+            # connection, the longest backoff) several times over.
+            server.wait_until(lambda: server.finals >= clients, timeout=plan.seconds + 20)
+            runs = [_finished_run(str(number), node) for number, node in enumerate(running)]
+        finally:
+            for node in running:
+                node.kill()
+    report = check_soak(server, runs)
+    report.counts["seconds"] = round(time.monotonic() - started)
+    return report
+
+
+def _finished_run(client: str, node: NodeClient) -> ClientRun:
+    code = node.wait_exit(10)
+    closes = node.of("close")
+    exit_after = None
+    if closes and node.exited_at is not None:
+        exit_after = node.exited_at - closes[-1]["received_at"]
+    return ClientRun(client, node.events, code, exit_after, node.stderr())
+
+
+def main() -> None:
+    from generator.options import build_options
+    from generator.render import render_module
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seed", type=int, default=1)
+    arguments = parser.parse_args()
+    flags = {name.replace("_", "-"): value for name, value in SOAK_FLAGS.items()}
+    with tempfile.TemporaryDirectory() as folder:
+        module = Path(folder) / "reconnecting-socket.mjs"
+        module.write_text(render_module(build_options(flags)), encoding="utf-8")
+        plan = ChaosPlan(seconds=arguments.seconds, seed=arguments.seed)
+        report = run_node_soak(module, arguments.clients, plan)
+    print(report.render())
+
+
+if __name__ == "__main__":
+    main()
