@@ -1,0 +1,92 @@
+"""The soak in headless Chromium: 5 clients on one page, shorter, against the same chaos server
+and the same client code as the Node soak (`tests/node/soak-client.mjs`), checked the same way.
+A browser has no process to exit; instead the server keeps listening after the final closes,
+longer than any retry delay, to catch a client that tries again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import RenderTo
+from tests.support.browser import StaticServer
+from tests.support.chaos import ChaosPlan, ChaosServer
+from tests.support.node import NODE_DIR
+from tests.support.soak import SOAK_FLAGS, ClientRun, check_soak
+
+pytestmark = pytest.mark.browser
+
+CLIENTS = 5
+
+PAGE = """<!doctype html>
+<meta charset="utf-8">
+<script>
+  window.soak = { errors: [] };
+  window.addEventListener("error", (event) => window.soak.errors.push(String(event.message)));
+  window.addEventListener("unhandledrejection", (event) => {
+    window.soak.errors.push("unhandled rejection: " + String(event.reason));
+  });
+</script>
+<script type="module">
+  import { ReconnectingSocket } from "./module.js";
+  import { runSoakClient } from "./soak-client.mjs";
+  const config = %s;
+  const started = performance.now();
+  for (let client = 0; client < config.clients; client++) {
+    const events = (window.soak[client] = []);
+    const report = (type, fields) => {
+      events.push({ type, t: Math.round(performance.now() - started), ...fields });
+    };
+    runSoakClient(
+      { ...config, client: String(client), seed: config.seed * 1000 + client,
+        SocketClass: ReconnectingSocket, WebSocket },
+      report,
+    );
+  }
+</script>
+"""
+
+
+def serve_soak_page(root: Path, module: Path, config: dict[str, Any]) -> None:
+    shutil.copy(module, root / "module.js")
+    shutil.copy(NODE_DIR / "soak-client.mjs", root / "soak-client.mjs")
+    (root / "index.html").write_text(PAGE % json.dumps(config), encoding="utf-8")
+
+
+def test_five_browser_clients_across_chaos_lose_nothing_the_module_holds_and_stop_at_1000(
+    render_to: RenderTo, page: Any, tmp_path: Path
+) -> None:
+    module = render_to(**SOAK_FLAGS)
+    plan = ChaosPlan(seconds=15, seed=11)
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    with ChaosServer(plan) as server:
+        serve_soak_page(tmp_path, module, {"url": server.url, "clients": CLIENTS, "seed": 11})
+        with StaticServer(tmp_path) as static:
+            page.goto(static.url + "index.html")
+            began = time.monotonic()
+            server.wait_until(lambda: server.finals >= CLIENTS, timeout=plan.seconds + 20)
+            print(f"finals after {time.monotonic() - began:.1f} s")
+            # Longer than the longest retry delay (backoff max 1 s): a client that was going to
+            # try again after its final close would have done so by now.
+            time.sleep(1.5)
+            soak = page.evaluate("window.soak")
+    runs = [
+        ClientRun(
+            str(client),
+            soak[str(client)]
+            + [{"type": "page-error", "message": error} for error in soak["errors"] + page_errors],
+        )
+        for client in range(CLIENTS)
+    ]
+    # Chromium drops what it had not yet sent when the server's close arrives (tail only).
+    report = check_soak(server, runs, close_crossing_loses=True)
+    print(report.render())
+    assert report.violations == [], report.render()
+    assert report.counts["sent while not open"] > 0
+    assert {"restart", "drop", "stall"} <= set(report.faults), report.render()
