@@ -1,7 +1,8 @@
 """The soak in headless Chromium: 5 clients on one page, shorter, against the same chaos server
-and the same client code as the Node soak (`tests/node/soak-client.mjs`), checked the same way.
-A browser has no process to exit; instead the server keeps listening after the final closes,
-longer than any retry delay, to catch a client that tries again."""
+and the same client code as the Node soak (`tests/node/soak-client.mjs`), checked the same way;
+one client calls `close()` mid-chaos. A browser has no process to exit; instead the server keeps
+listening after every client's close, longer than any retry delay, to catch one that tries
+again."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tests.conftest import RenderTo
 from tests.support.browser import StaticServer
 from tests.support.chaos import ChaosPlan, ChaosServer
 from tests.support.node import NODE_DIR
-from tests.support.soak import SOAK_FLAGS, ClientRun, check_soak
+from tests.support.soak import SOAK_FLAGS, ClientRun, check_soak, soak_configs
 
 pytestmark = pytest.mark.browser
 
@@ -35,18 +36,14 @@ PAGE = """<!doctype html>
 <script type="module">
   import { ReconnectingSocket } from "./module.js";
   import { runSoakClient } from "./soak-client.mjs";
-  const config = %s;
+  const { url, clients } = %s;
   const started = performance.now();
-  for (let client = 0; client < config.clients; client++) {
-    const events = (window.soak[client] = []);
+  for (const config of clients) {
+    const events = (window.soak[config.client] = []);
     const report = (type, fields) => {
       events.push({ type, t: Math.round(performance.now() - started), ...fields });
     };
-    runSoakClient(
-      { ...config, client: String(client), seed: config.seed * 1000 + client,
-        SocketClass: ReconnectingSocket, WebSocket },
-      report,
-    );
+    runSoakClient({ ...config, url, SocketClass: ReconnectingSocket, WebSocket }, report);
   }
 </script>
 """
@@ -58,7 +55,7 @@ def serve_soak_page(root: Path, module: Path, config: dict[str, Any]) -> None:
     (root / "index.html").write_text(PAGE % json.dumps(config), encoding="utf-8")
 
 
-def test_five_browser_clients_across_chaos_lose_nothing_the_module_holds_and_stop_at_1000(
+def test_five_browser_clients_across_chaos_lose_nothing_the_module_holds_and_never_come_back(
     render_to: RenderTo, page: Any, tmp_path: Path
 ) -> None:
     module = render_to(**SOAK_FLAGS)
@@ -66,11 +63,16 @@ def test_five_browser_clients_across_chaos_lose_nothing_the_module_holds_and_sto
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
     with ChaosServer(plan) as server:
-        serve_soak_page(tmp_path, module, {"url": server.url, "clients": CLIENTS, "seed": 11})
+        clients = soak_configs(CLIENTS, plan, closers=1)
+        serve_soak_page(tmp_path, module, {"url": server.url, "clients": clients})
         with StaticServer(tmp_path) as static:
             page.goto(static.url + "index.html")
             began = time.monotonic()
-            server.wait_until(lambda: server.finals >= CLIENTS, timeout=plan.seconds + 20)
+            server.wait_until(lambda: server.finals >= CLIENTS - 1, timeout=plan.seconds + 20)
+            page.wait_for_function(
+                "Object.keys(window.soak).filter((key) => key !== 'errors')"
+                ".every((key) => window.soak[key].some((event) => event.type === 'close'))"
+            )
             print(f"finals after {time.monotonic() - began:.1f} s")
             # Longer than the longest retry delay (backoff max 1 s): a client that was going to
             # try again after its final close would have done so by now.

@@ -131,3 +131,33 @@ def test_process_and_event_breaches(extra: dict[str, Any], breach: str) -> None:
     records = [connection(1, [1, 2, 3], "drop"), connection(2, [4, 5], "final", last=5)]
     report = check(records, run(WIRED, **extra))
     assert report.violations == [f"client 0: {breach}"]
+
+
+def test_a_client_that_closes_itself_may_discard_only_its_newest_queued_messages() -> None:
+    called = {"type": "close-called", "made": 2, "readyState": 0}
+    records = [connection(1, [1, 2, 3], "drop"), connection(2, [4], "client")]
+    report = check(records, run([0, 1, 1, 1, 2, 0, 0], events=[called]))
+    assert report.violations == []
+    assert report.counts["discarded by close() (still queued)"] == 2
+
+    records = [connection(1, [1, 2, 3], "drop"), connection(2, [5], "client")]
+    gap = check(records, run([0, 1, 1, 1, 0, 2, 0], events=[called]))
+    assert gap.violations == [
+        "client 0: message 4 never left the module's queue",
+        "client 0: message 6 never left the module's queue",
+    ]
+
+
+def test_an_attempt_after_the_clients_own_close_is_a_breach() -> None:
+    called = {"type": "close-called", "made": 2, "readyState": 1}
+    records = Records([connection(1, [1, 2, 3], "drop"), connection(2, [4, 5], "client")])
+    records.attempts.append(Attempt("0", 3, at=5.0, stalled=False))
+    report = check_soak(records, [run(WIRED, events=[called])])
+    assert report.violations == ["client 0: 1 connection attempts after its own close()"]
+
+
+def test_an_event_after_the_final_close_is_a_breach() -> None:
+    records = [connection(1, [1, 2, 3], "drop"), connection(2, [4, 5], "final", last=5)]
+    client = run(WIRED)
+    client.events.append({"type": "reconnecting", "code": 1006, "reason": ""})
+    assert check(records, client).violations == ["client 0: reconnecting after the final close"]

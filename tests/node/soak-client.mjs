@@ -5,7 +5,9 @@
 // Each message is `{"n": N}`, N counting from 1. The client remembers which messages it sent
 // while the socket was not open (queued) and which WebSocket object each message was finally
 // written to, so the checker can tell a loss the module caused from data that died in flight.
-// When the server sends "finish", the client stops sending and answers `{"last": N}`.
+// When the server sends "finish", the client stops sending and answers `{"last": N}`. A client
+// given `closeAfter` instead closes for good itself at that moment, wherever the chaos left it
+// (open, connecting, waiting to retry, or on a half-open connection).
 
 /** mulberry32: a tiny seeded PRNG, so a client's sending pattern repeats for its seed. */
 function seededRandom(seed) {
@@ -24,11 +26,10 @@ function seededRandom(seed) {
  * which object a connection belongs to) and notes in `wired[n]` the ordinal of the socket that
  * message n was written to.
  */
-function tracedWebSocket(WebSocketBase, wired) {
-  let made = 0;
+function tracedWebSocket(WebSocketBase, wired, sockets) {
   return class TracedWebSocket extends WebSocketBase {
     constructor(url, ...rest) {
-      const ordinal = ++made;
+      const ordinal = ++sockets.made;
       super(`${url}&socket=${ordinal}`, ...rest);
       this.ordinal = ordinal;
     }
@@ -45,7 +46,8 @@ function tracedWebSocket(WebSocketBase, wired) {
  * @param {object} config
  *   SocketClass: the generated class; WebSocket: the class it connects with;
  *   url (without a query), client (an id), seed, options (runtime options),
- *   every: [min, max] ms between sends, burst: chance of a burst of 10-29 messages at once
+ *   every: [min, max] ms between sends, burst: chance of a burst of 10-29 messages at once,
+ *   closeAfter: ms after which to call close() (optional)
  * @param {(type: string, fields?: object) => void} report
  */
 export function runSoakClient(config, report) {
@@ -55,14 +57,16 @@ export function runSoakClient(config, report) {
   const wired = [];
   const queued = [];
   const refused = [];
+  const sockets = { made: 0 };
   let sent = 0;
   let errors = 0;
   let timer = null;
+  let closer = null;
   let finished = false;
 
   const socket = new config.SocketClass(`${config.url}?client=${config.client}`, undefined, {
     ...config.options,
-    WebSocket: tracedWebSocket(config.WebSocket, wired),
+    WebSocket: tracedWebSocket(config.WebSocket, wired, sockets),
   });
 
   function sendOne() {
@@ -100,6 +104,7 @@ export function runSoakClient(config, report) {
   socket.addEventListener("close", (event) => {
     const stillSending = timer !== null;
     clearTimeout(timer);
+    clearTimeout(closer);
     timer = null;
     report("close", {
       code: event.code,
@@ -112,6 +117,18 @@ export function runSoakClient(config, report) {
       wired: Array.from(wired, (ordinal) => ordinal || 0),
     });
   });
+
+  if (config.closeAfter !== undefined) {
+    closer = setTimeout(() => {
+      if (finished) return;
+      finished = true;
+      // As an app would: stop producing, then close. What is still queued is discarded.
+      clearTimeout(timer);
+      timer = null;
+      report("close-called", { made: sockets.made, readyState: socket.readyState });
+      socket.close(1000, "client done");
+    }, config.closeAfter);
+  }
 
   tick();
   return socket;

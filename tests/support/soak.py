@@ -13,7 +13,10 @@ Invariants (each breach is a line in `SoakReport.violations`):
   died without a close handshake (dropped TCP, or a silent half-open peer), or, in a browser,
   when the server's close frame crossed it. Those losses are counted, split by whether the
   message was sent while open or queued and flushed on the next open; any other loss is a breach.
-- Each client ends exactly once, with the server's final 1000, and then makes no other attempt.
+- Each client ends exactly once, with the server's final 1000 or, for clients told to, with its
+  own `close()` called at a random moment of the chaos (open, connecting, waiting to retry, on a
+  half-open connection); after either it makes no other attempt, and of its messages only the
+  newest, still queued when it called `close()`, may be missing (discarded, as documented).
 - No uncaught error, unhandled rejection or stderr output; (Node) each client process exits by
   itself within `EXIT_WITHIN` seconds of its final close.
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -43,6 +47,7 @@ from tests.support.node import NODE_DIR, NodeClient
 
 SOAK_SCRIPT = NODE_DIR / "soak.mjs"
 EXIT_WITHIN = 1.0
+LIFECYCLE_EVENTS = ("open", "reconnecting", "close")
 
 # Short delays so a ~30 s chaos run sees hundreds of reconnects. The connect timeout sits below
 # the server's 1 s stall, so a stalled handshake is abandoned and retried.
@@ -148,12 +153,16 @@ def _check_client(
             opened = False
         elif event["type"] in ("uncaught", "unhandled-rejection", "page-error"):
             breach(f"{event['type']}: {event.get('message')}")
-    closes = [event for event in run.events if event["type"] == "close"]
+    lifecycle = [event for event in run.events if event["type"] in LIFECYCLE_EVENTS]
+    closes = [event for event in lifecycle if event["type"] == "close"]
     if len(closes) != 1:
         breach(f"{len(closes)} close events, expected exactly 1")
         return
     [close] = closes
-    if close["code"] != FINAL_CODE:
+    if lifecycle[-1] is not close:
+        breach(f"{lifecycle[-1]['type']} after the final close")
+    called = next((event for event in run.events if event["type"] == "close-called"), None)
+    if called is None and close["code"] != FINAL_CODE:
         breach(f"ended with {close['code']} {close['reason']!r}, not the server's final 1000")
     if close["stillSending"]:
         breach("was still sending when it closed (it never got 'finish')")
@@ -173,21 +182,30 @@ def _check_client(
     report.counts["sent while not open"] += len(queued)
     report.counts["refused by send() (queue full)"] += len(refused)
 
-    # -- the server's account ----------------------------------------------------------------
+    # -- what left the queue -----------------------------------------------------------------
     connections = sorted(
         (c for c in server.connections if c.client == run.client), key=lambda c: c.socket
     )
     written: dict[int, list[int]] = defaultdict(list)  # socket ordinal -> numbers, in order
+    never_wired: list[int] = []
     for number in range(1, sent + 1):
         socket = wired[number] if number < len(wired) else 0
         if socket:
             written[socket].append(number)
         elif number not in refused:
+            never_wired.append(number)
+    if called is not None and never_wired == list(range(sent - len(never_wired) + 1, sent + 1)):
+        # The newest messages, still queued when the app called close(): discarded, as
+        # documented, not lost.
+        report.counts["discarded by close() (still queued)"] += len(never_wired)
+    else:
+        for number in never_wired:
             breach(f"message {number} never left the module's queue")
     unknown = set(written) - {connection.socket for connection in connections}
     if unknown:
         breach(f"messages written to sockets {sorted(unknown)}, which the server never accepted")
 
+    # -- what the server got -----------------------------------------------------------------
     delivered: set[int] = set()
     previous = 0
     lasts: list[int] = []
@@ -223,16 +241,25 @@ def _check_client(
             else:
                 report.losses[f"{kind}, {cause}"] += 1
     report.counts["delivered"] += len(delivered)
+
+    # -- the end, and nothing after it -------------------------------------------------------
+    mine = [attempt for attempt in server.attempts if attempt.client == run.client]
+    finals = [connection.final_at for connection in connections if connection.final_at]
+    if called is not None:
+        state = "open" if called["readyState"] == 1 else "connecting or waiting to retry"
+        report.counts[f"close() called while {state}"] += 1
+        if lasts or finals:
+            breach("closed itself, yet also finished with the server")
+        later = [attempt for attempt in mine if attempt.socket > called["made"]]
+        if later:
+            breach(f"{len(later)} connection attempts after its own close()")
+        return
     if lasts != [sent]:
         breach(f"final markers {lasts}, expected [{sent}]")
-
-    # -- nothing after the final 1000 --------------------------------------------------------
-    finals = [connection.final_at for connection in connections if connection.final_at]
     if len(finals) != 1:
         breach(f"{len(finals)} final closes on the server, expected 1")
         return
-    later = [attempt for attempt in server.attempts if attempt.client == run.client]
-    later = [attempt for attempt in later if attempt.at > finals[0]]
+    later = [attempt for attempt in mine if attempt.at > finals[0]]
     if later:
         breach(f"{len(later)} connection attempts after the final 1000")
 
@@ -243,41 +270,62 @@ def _loss_cause(connection: ChaosConnection, close_crossing_loses: bool) -> str 
         return "dropped"
     if connection.fate in ("silent", "silent-on-accept"):
         return "half-open"
-    if close_crossing_loses and connection.fate != "final":
+    if close_crossing_loses and connection.fate not in ("final", "client"):
         return "crossed by the server's close"
     return None
 
 
 def run_node_soak(
-    module: Path, clients: int, plan: ChaosPlan, every: tuple[int, int] = (10, 60)
+    module: Path,
+    clients: int,
+    plan: ChaosPlan,
+    closers: int = 0,
+    every: tuple[int, int] = (10, 60),
 ) -> SoakReport:
-    """Run `clients` Node processes against a ChaosServer following `plan`; check and count."""
+    """Run `clients` Node processes against a ChaosServer following `plan`, the last `closers`
+    of them calling `close()` at a random moment of the chaos; check and count."""
     started = time.monotonic()
+    configs = soak_configs(clients, plan, closers, every)
     with ChaosServer(plan) as server:
         running = [
-            NodeClient(
-                module,
-                {
-                    "url": server.url,
-                    "client": str(number),
-                    "seed": plan.seed * 1000 + number,
-                    "every": list(every),
-                },
-                script=SOAK_SCRIPT,
-            )
-            for number in range(clients)
+            NodeClient(module, {"url": server.url, **config}, script=SOAK_SCRIPT)
+            for config in configs
         ]
         try:
             # Bounded: the chaos time, then the slowest possible way back (a stall, a silent
             # connection, the longest backoff) several times over.
-            server.wait_until(lambda: server.finals >= clients, timeout=plan.seconds + 20)
-            runs = [_finished_run(str(number), node) for number, node in enumerate(running)]
+            server.wait_until(
+                lambda: all(node.process.poll() is not None for node in running),
+                timeout=plan.seconds + 20,
+            )
+            runs = [
+                _finished_run(config["client"], node)
+                for config, node in zip(configs, running, strict=True)
+            ]
         finally:
             for node in running:
                 node.kill()
     report = check_soak(server, runs)
     report.counts["seconds"] = round(time.monotonic() - started)
     return report
+
+
+def soak_configs(
+    clients: int, plan: ChaosPlan, closers: int = 0, every: tuple[int, int] = (10, 60)
+) -> list[dict[str, Any]]:
+    """Each client's configuration for soak-client.mjs (without the url)."""
+    draw = random.Random(plan.seed)
+    configs: list[dict[str, Any]] = []
+    for number in range(clients):
+        config: dict[str, Any] = {
+            "client": str(number),
+            "seed": plan.seed * 1000 + number,
+            "every": list(every),
+        }
+        if number >= clients - closers:
+            config["closeAfter"] = round(draw.uniform(0.2, 0.8) * plan.seconds * 1000)
+        configs.append(config)
+    return configs
 
 
 def _finished_run(client: str, node: NodeClient) -> ClientRun:
@@ -297,13 +345,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--closers", type=int, default=5)
     arguments = parser.parse_args()
     flags = {name.replace("_", "-"): value for name, value in SOAK_FLAGS.items()}
     with tempfile.TemporaryDirectory() as folder:
         module = Path(folder) / "reconnecting-socket.mjs"
         module.write_text(render_module(build_options(flags)), encoding="utf-8")
         plan = ChaosPlan(seconds=arguments.seconds, seed=arguments.seed)
-        report = run_node_soak(module, arguments.clients, plan)
+        report = run_node_soak(module, arguments.clients, plan, arguments.closers)
     print(report.render())
 
 
