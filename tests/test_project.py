@@ -8,6 +8,8 @@ import tomllib
 import venv
 from pathlib import Path
 
+import pytest
+
 from generator.options import GeneratorOptions
 from generator.render import render_module
 
@@ -35,23 +37,57 @@ def test_runtime_dependencies_are_jinja2_and_typer_only() -> None:
     assert names == ["jinja2", "typer"]
 
 
-def test_installed_wheel_renders_the_same_bytes_as_the_source_tree(tmp_path: Path) -> None:
-    wheel_dir = tmp_path / "dist"
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    wheel_dir = tmp_path_factory.mktemp("dist")
     built = run(
         sys.executable, "-m", "build", "--no-isolation", "--wheel", "--outdir", str(wheel_dir), "."
     )
     assert built.returncode == 0, built.stdout + built.stderr
-    [wheel] = wheel_dir.glob("*.whl")
+    [path] = wheel_dir.glob("*.whl")
+    return path
+
+
+def install(environment: Path, *requirements: str) -> Path:
+    """pip-install into `environment`; returns its python."""
+    python = environment / "bin" / "python"
+    installed = run(
+        str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return python
+
+
+def test_installed_wheel_renders_the_same_bytes_as_the_source_tree(
+    tmp_path: Path, wheel: Path
+) -> None:
     # The venv sees the suite's own jinja2 and typer, so nothing is downloaded; the wheel's
-    # `generator` shadows nothing because the command runs outside the source tree.
+    # `generator` shadows nothing because the commands run outside the source tree.
     environment = tmp_path / "venv"
     venv.create(environment, system_site_packages=True, with_pip=True)
-    python = environment / "bin" / "python"
-    installed = run(str(python), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel))
-    assert installed.returncode == 0, installed.stdout + installed.stderr
+    python = install(environment, "--no-deps", str(wheel))
     out = tmp_path / "socket.js"
     generated = run(str(environment / "bin" / "wsgen"), "generate", "--out", str(out), cwd=tmp_path)
     assert generated.returncode == 0, generated.stderr
     located = run(str(python), "-c", "import generator; print(generator.__file__)", cwd=tmp_path)
     assert str(environment) in located.stdout, "the wheel, not the source tree, was imported"
     assert out.read_text(encoding="utf-8") == render_module(GeneratorOptions())
+
+
+def test_oldest_supported_jinja2_and_typer_render_the_same_bytes(
+    tmp_path: Path, wheel: Path
+) -> None:
+    """The lower bounds in pyproject.toml are the versions this test installs."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    oldest = [requirement.replace(">=", "==") for requirement in project["dependencies"]]
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True)
+    install(environment, *oldest, str(wheel))
+    wsgen = str(environment / "bin" / "wsgen")
+    out = tmp_path / "socket.js"
+    generated = run(wsgen, "generate", "--out", str(out), cwd=tmp_path)
+    assert generated.returncode == 0, generated.stderr
+    assert out.read_text(encoding="utf-8") == render_module(GeneratorOptions())
+    refused = run(wsgen, "generate", "--out", str(out), "--backoff-factor", "0", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("wsgen: error: --backoff-factor:")
