@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -11,6 +13,7 @@ import typer
 from generator import __version__
 from generator.files import write_atomically
 from generator.options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
+from generator.parsing import parse_count
 from generator.render import render_module
 
 DEFAULT_OUT = Path("output/reconnecting-socket.js")
@@ -136,6 +139,72 @@ def write_output(path: Path, text: str) -> None:
     except OSError as error:
         fail(f"--out: cannot write '{path}': {error.strerror or error}")
     typer.echo(f"wsgen: {'wrote' if changed else 'unchanged'} {path}", err=True)
+
+
+DEMO_EXAMPLES = """
+**Examples**
+
+* `wsgen demo --restart-delay 500ms-1s` serves the page at http://127.0.0.1:8765/
+
+* `wsgen demo --port 0 --stop-on 4401` picks any free port.
+
+Needs the `demo` extra: pip install 'wsgen[demo]'.
+"""
+
+
+def _with_generate_flags(command: Callable[..., None]) -> Callable[..., None]:
+    """Give `command` every generator flag of `generate` (not --out), declared once there, so
+    that both commands parse and validate them alike; they arrive in `**flags`."""
+    own = [
+        parameter
+        for parameter in inspect.signature(command, eval_str=True).parameters.values()
+        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
+    ]
+    shared = [
+        parameter
+        for name, parameter in inspect.signature(generate, eval_str=True).parameters.items()
+        if name.replace("_", "-") in SPECS_BY_FLAG
+    ]
+    command.__signature__ = inspect.Signature([*own, *shared])  # type: ignore[attr-defined]
+    return command
+
+
+@app.command(epilog=DEMO_EXAMPLES)
+@_with_generate_flags
+def demo(
+    port: Annotated[
+        str,
+        typer.Option("--port", metavar="PORT", help="Port on 127.0.0.1; 0 picks a free one."),
+    ] = "8765",
+    **flags: str | None,
+) -> None:
+    """Serve a live playground for the module these flags generate: a page whose buttons make
+    the server restart, end the session, drop the connection... and a timeline of what the
+    module does. Ctrl-C stops it."""
+    given = {name.replace("_", "-"): value for name, value in flags.items() if value is not None}
+    try:
+        options = build_options(given)
+        port_number = parse_count(port, maximum=65535)
+    except OptionError as error:
+        fail(str(error))
+    except ValueError as error:
+        fail(f"--port: {error}")
+    try:
+        from generator import demo as demo_server
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] != "websockets":
+            raise
+        typer.echo(
+            "wsgen: error: wsgen demo needs the websockets package: pip install 'wsgen[demo]'",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    from generator.demo_page import build_site
+
+    try:
+        demo_server.run(build_site(options, given), port_number or 0, typer.echo)
+    except OSError as error:
+        fail(f"--port: cannot listen on 127.0.0.1:{port_number}: {error.strerror or error}")
 
 
 def main() -> None:

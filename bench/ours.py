@@ -1,0 +1,48 @@
+"""Our module in each profile, rendered by the real CLI (`python -m generator generate`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from common import REPO
+
+# Flags per profile. None: the CLI has no flags for that profile yet, so it is reported as
+# not available rather than guessed.
+PROFILES: dict[str, list[str] | None] = {
+    "default": [],
+    "minimal": None,  # every optional feature off
+    "full": None,  # every optional feature on
+}
+
+# The memory benchmark's client: the default profile reconnecting 1-2 ms after each 1012, so
+# 1,000 restart cycles take seconds, through exactly the code users get.
+FAST_RESTART = ["--restart-delay", "1ms-2ms"]
+
+
+class Unavailable(Exception):
+    """Our module cannot be rendered or read (yet); the message says why, in one line."""
+
+
+def render(flags: list[str], out: Path) -> Path:
+    """Write the module for `flags` to `out` with the CLI, run from the repository root."""
+    command = [sys.executable, "-m", "generator", "generate", "--out", str(out), *flags]
+    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise Unavailable(f"`wsgen generate {' '.join(flags)}` failed: {last}")
+    return out
+
+
+def restart_window(module: Path) -> tuple[int, int]:
+    """The 1012 window a module was generated with, from its header's options (line 2)."""
+    try:
+        header = module.read_text().splitlines()[1]
+        options = json.loads(header[header.index("{") :])
+        from generator.parsing import parse_window  # the CLI's own reading of the flag
+
+        return parse_window(options["restart-delay"])
+    except (ImportError, IndexError, ValueError, KeyError) as error:
+        raise Unavailable(f"cannot read the restart window from {module}: {error!r}") from None
