@@ -74,6 +74,8 @@ class ChaosPlan:
     """Of a handshake: answer nothing for `stall_for`, then 503."""
     silent_on_accept_chance: float = 0.03
     """Of a new connection: go silent right after the handshake."""
+    heartbeat: str | None = None
+    """A client's heartbeat message: answered with itself (unless silent), not recorded."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class ChaosServer(ListeningServer):
         """Faults injected, by name; "restart-closes" counts the connections restarts closed."""
         self.ending = False
         self.finals = 0
+        self.heartbeats = 0
         self._random = random.Random(plan.seed)
         # Open connections a fault may hit: not silent, not already ending.
         self._live: dict[int, tuple[ChaosConnection, ServerConnection]] = {}
@@ -222,6 +225,10 @@ class ChaosServer(ListeningServer):
                 self._spawn(self._finish(websocket))
         try:
             async for message in websocket:
+                if self.plan.heartbeat is not None and message == self.plan.heartbeat:
+                    self.heartbeats += 1
+                    await websocket.send(message)
+                    continue
                 record.messages.append(message)
                 if isinstance(message, str) and message.startswith('{"last"'):
                     await self._end_for_good(record, websocket)
