@@ -12,11 +12,16 @@ import typer
 
 from generator import __version__
 from generator.files import write_atomically
-from generator.options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
+from generator.options import (
+    FILE_FLAGS,
+    SPECS_BY_FLAG,
+    GeneratorOptions,
+    OptionError,
+    build_options,
+)
+from generator.outputs import plan_outputs
 from generator.parsing import parse_count
-from generator.render import render_module
 
-DEFAULT_OUT = Path("output/reconnecting-socket.js")
 _DEFAULT_FLAGS = GeneratorOptions().to_flags()
 
 app = typer.Typer(
@@ -75,6 +80,9 @@ GENERATE_EXAMPLES = """
 
 * `wsgen generate --stop-on 4401,4403 --retry-on 1000 --max-retries 10`
 
+* `wsgen generate --format esm,cjs,iife --types --out dist/socket.js` writes dist/socket.js,
+socket.cjs and socket.iife.js, each with its .d.ts.
+
 * `wsgen generate --out -` prints the module to stdout.
 
 Durations take 250ms, 2s, 1.5s or a bare number of milliseconds.
@@ -84,14 +92,18 @@ Durations take 250ms, 2s, 1.5s or a bare number of milliseconds.
 @app.command(epilog=GENERATE_EXAMPLES)
 def generate(
     out: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--out",
             "-o",
             metavar="PATH",
-            help="File to write; '-' prints to stdout. Its folder must exist.",
+            help="File to write; '-' prints to stdout. Its folder must exist. With several "
+            "formats, each file takes this one's folder and stem and its format's ending "
+            "(.js, .cjs, .iife.js, .ts). [default: output/reconnecting-socket.js, or that "
+            "stem with the format's ending]",
+            show_default=False,
         ),
-    ] = str(DEFAULT_OUT),
+    ] = None,
     restart_delay: Annotated[str | None, _option("restart-delay")] = None,
     backoff_initial: Annotated[str | None, _option("backoff-initial")] = None,
     backoff_max: Annotated[str | None, _option("backoff-max")] = None,
@@ -103,6 +115,11 @@ def generate(
     stop_on: Annotated[str | None, _option("stop-on")] = None,
     retry_on: Annotated[str | None, _option("retry-on")] = None,
     class_name: Annotated[str | None, _option("class-name")] = None,
+    formats: Annotated[list[str] | None, _option("format")] = None,
+    global_name: Annotated[str | None, _option("global-name")] = None,
+    types: Annotated[
+        bool | None, typer.Option("--types/--no-types", help=SPECS_BY_FLAG["types"].help)
+    ] = None,
 ) -> None:
     """Render the module with the given settings and write it (atomically) to --out."""
     given = {
@@ -117,23 +134,37 @@ def generate(
         "stop-on": stop_on,
         "retry-on": retry_on,
         "class-name": class_name,
+        "format": formats,
+        "global-name": global_name,
+        "types": types,
     }
     try:
         options = build_options({flag: value for flag, value in given.items() if value is not None})
     except OptionError as error:
         fail(str(error))
-    text = render_module(options)
     if out == "-":
-        sys.stdout.write(text)
+        outputs = plan_outputs(options)
+        if len(outputs) > 1:
+            fail("--out: '-' prints one file; ask for one --format, without --types")
+        sys.stdout.write(outputs[0].render(options))
         return
-    write_output(Path(out), text)
+    outputs = plan_outputs(options, None if out is None else Path(out))
+    for output in outputs:
+        check_writable(output.path)
+    # Everything is rendered before anything is written: a failure leaves no half-set.
+    rendered = [(output, output.render(options)) for output in outputs]
+    for output, text in rendered:
+        write_output(output.path, text)
 
 
-def write_output(path: Path, text: str) -> None:
+def check_writable(path: Path) -> None:
     if not path.parent.is_dir():
         fail(f"--out: folder '{path.parent}' does not exist; create it first")
     if path.is_dir():
         fail(f"--out: '{path}' is a folder; give a file path")
+
+
+def write_output(path: Path, text: str) -> None:
     try:
         changed = write_atomically(path, text)
     except OSError as error:
@@ -163,7 +194,7 @@ def _with_generate_flags(command: Callable[..., None]) -> Callable[..., None]:
     shared = [
         parameter
         for name, parameter in inspect.signature(generate, eval_str=True).parameters.items()
-        if name.replace("_", "-") in SPECS_BY_FLAG
+        if name.replace("_", "-") in SPECS_BY_FLAG.keys() - FILE_FLAGS
     ]
     command.__signature__ = inspect.Signature([*own, *shared])  # type: ignore[attr-defined]
     return command

@@ -30,8 +30,12 @@ def flags_table_markdown() -> str:
     lines = ["| flag | default | what it sets |", "|---|---|---|"]
     for spec in OPTION_SPECS:
         default = defaults[spec.flag]
-        shown = f"`{default}`" if default != "" else "none"
-        lines.append(f"| `--{spec.flag} {spec.metavar}` | {shown} | {spec.help} |")
+        if isinstance(default, bool):
+            shown = "on" if default else "off"
+        else:
+            shown = f"`{default}`" if default != "" else "none"
+        usage = f"--{spec.flag} {spec.metavar}".rstrip()
+        lines.append(f"| `{usage}` | {shown} | {spec.help} |")
     return "\n".join(lines) + "\n"
 
 

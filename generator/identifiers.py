@@ -22,7 +22,19 @@ RESERVED_WORDS = frozenset(
 GLOBALS_USED_BY_MODULE = frozenset(
     """
     DOMException Date Event EventTarget Math Object Promise clearTimeout globalThis module
-    exports setTimeout window document navigator self
+    exports setTimeout window document navigator self WebSocket TypeError
+    """.split()
+)
+
+# Names the module declares at its top level (constants, functions, and the types of the ts
+# format and the .d.ts): a class of the same name would be declared twice. A test renders every
+# format and checks this list is complete.
+NAMES_DECLARED_BY_MODULE = frozenset(
+    """
+    NORMAL_CLOSURE ABNORMAL_CLOSURE DEFAULTS CLOSE_POLICY READY_STATES EVENT_TYPES noop
+    createEvent closeAction reconnectDelay detach CloseAction ClosePolicy SendData
+    WebSocketClass Settings Options ReconnectingEvent SocketEventMap HandlerSlots GlobalClass
+    GlobalInstance
     """.split()
 )
 
@@ -38,4 +50,6 @@ def check_identifier(name: str) -> str:
         raise ValueError(f"{name!r} is a reserved word in JavaScript")
     if name in GLOBALS_USED_BY_MODULE:
         raise ValueError(f"{name!r} would shadow a global the module uses")
+    if name in NAMES_DECLARED_BY_MODULE:
+        raise ValueError(f"{name!r} is a name the module declares itself")
     return name

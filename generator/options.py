@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from generator.formats import Format, format_formats, parse_formats
 from generator.identifiers import check_identifier
 from generator.parsing import (
     format_codes,
@@ -46,6 +47,14 @@ class GeneratorOptions:
     stop_on: frozenset[int] = frozenset()
     retry_on: frozenset[int] = frozenset()
     class_name: str = "ReconnectingSocket"
+    formats: tuple[Format, ...] = (Format.ESM,)
+    global_name: str | None = None
+    types: bool = False
+
+    @property
+    def iife_global(self) -> str:
+        """The global the iife format defines: --global-name, else the class name."""
+        return self.global_name or self.class_name
 
     def to_flags(self) -> dict[str, Any]:
         """Every option under its flag name, in the form `build_options` reads back."""
@@ -60,6 +69,22 @@ def _positive(parse: Callable[[Any], int]) -> Callable[[Any], int]:
         return result
 
     return parse_positive
+
+
+def _optional_identifier(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"expected a JavaScript identifier, got {value!r}")
+    return check_identifier(value)
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ValueError(f"expected true or false, got {value!r}")
 
 
 def _number(value: Any) -> str | int | float:
@@ -168,9 +193,38 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "NAME",
         "Name of the exported class.",
     ),
+    OptionSpec(
+        "format",
+        "formats",
+        parse_formats,
+        format_formats,
+        "FORMATS",
+        "Output formats, repeated or comma-separated: esm (ES module), cjs (CommonJS), iife "
+        "(a <script> defining a global), ts (TypeScript source).",
+    ),
+    OptionSpec(
+        "global-name",
+        "global_name",
+        _optional_identifier,
+        lambda value: value or "",
+        "NAME",
+        "Global the iife format defines [default: the class name].",
+    ),
+    OptionSpec(
+        "types",
+        "types",
+        _boolean,
+        lambda value: value,
+        "",
+        "Also write a .d.ts beside each JavaScript output (esm, cjs, iife).",
+    ),
 )
 
 SPECS_BY_FLAG = {spec.flag: spec for spec in OPTION_SPECS}
+
+# Flags that shape which files are written rather than what the module does; a command that
+# serves one esm module (wsgen demo) takes every flag but these.
+FILE_FLAGS = frozenset({"format", "global-name", "types"})
 
 assert {spec.field for spec in OPTION_SPECS} == {f.name for f in fields(GeneratorOptions)}
 
@@ -201,6 +255,12 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
             flag,
             f"--backoff-max ({format_duration(options.backoff_max)}) must not be below "
             f"--backoff-initial ({format_duration(options.backoff_initial)})",
+        )
+    if options.global_name and Format.IIFE not in options.formats:
+        raise OptionError("global-name", "only the iife format defines a global; add --format iife")
+    if options.types and not any(fmt.is_javascript for fmt in options.formats):
+        raise OptionError(
+            "types", "the ts format carries its own types; --types is for esm, cjs and iife"
         )
     both = options.stop_on & options.retry_on
     if both:

@@ -10,10 +10,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator import __version__
+from generator.formats import DECLARATIONS_TEMPLATE, Format
 from generator.options import GeneratorOptions
 from generator.policy import policy_rows
-
-MODULE_TEMPLATE = "reconnecting-socket.js.j2"
 
 
 def templates_dir() -> Path:
@@ -44,6 +43,8 @@ class Setting:
     name: str
     value: Any
     flag: str
+    type: str = "number"
+    """Its TypeScript type, for the ts format and the .d.ts."""
 
 
 def default_settings(options: GeneratorOptions) -> list[Setting]:
@@ -61,13 +62,30 @@ def default_settings(options: GeneratorOptions) -> list[Setting]:
     ]
 
 
-def render_module(options: GeneratorOptions) -> str:
-    """The generated module's text: a pure function of `options` and the wsgen version."""
-    template = environment().get_template(MODULE_TEMPLATE)
-    return template.render(
-        version=__version__,
-        header_options=options.to_flags(),
-        defaults=default_settings(options),
-        policy=policy_rows(options),
-        class_name=options.class_name,
-    )
+def render_module(options: GeneratorOptions, format: Format | None = None) -> str:
+    """The generated module's text in `format` (default: the first of `options.formats`): a
+    pure function of `options`, the format and the wsgen version."""
+    chosen = format or options.formats[0]
+    template = environment().get_template(chosen.template)
+    return template.render(_context(options, chosen))
+
+
+def render_declarations(options: GeneratorOptions, format: Format) -> str:
+    """The .d.ts that goes beside the `format` (esm, cjs or iife) output."""
+    template = environment().get_template(DECLARATIONS_TEMPLATE)
+    return template.render(_context(options, format))
+
+
+def _context(options: GeneratorOptions, format: Format) -> dict[str, Any]:
+    return {
+        "version": __version__,
+        "header_options": options.to_flags(),
+        "defaults": default_settings(options),
+        "policy": policy_rows(options),
+        "class_name": options.class_name,
+        "global_name": options.iife_global if format is Format.IIFE else None,
+        "typescript": format is Format.TS,
+        "export_class": format in (Format.ESM, Format.TS),
+        # Members set up at runtime are `declare`d in the ts source, plainly listed in a .d.ts.
+        "member_prefix": "declare " if format is Format.TS else "",
+    }

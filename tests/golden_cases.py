@@ -1,5 +1,7 @@
 """The flag sets whose rendered output is kept byte for byte in tests/golden/.
 
+A case writes every file `wsgen generate --out tests/golden/<case>.js` would write with its
+flags: one per format, and the .d.ts files when --types is on.
 Regenerate after an intended template change with: python -m tests.golden_cases
 """
 
@@ -8,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.options import build_options
-from generator.render import render_module
+from generator.outputs import Output, plan_outputs
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 
@@ -23,18 +25,37 @@ GOLDEN_CASES: dict[str, dict[str, str]] = {
         "backoff-factor": "1.5",
         "class-name": "AppSocket",
     },
+    "every-format": {"format": "esm,cjs,iife,ts", "types": "true"},
+    "named-global": {
+        "format": "iife,cjs",
+        "types": "true",
+        "class-name": "LiveSocket",
+        "global-name": "Live",
+    },
 }
 
 
+def case_outputs(case: str) -> list[Output]:
+    return plan_outputs(build_options(GOLDEN_CASES[case]), GOLDEN_DIR / f"{case}.js")
+
+
+def golden_files(case: str) -> dict[Path, str]:
+    """Each file of the case and its expected text."""
+    options = build_options(GOLDEN_CASES[case])
+    return {output.path: output.render(options) for output in case_outputs(case)}
+
+
 def golden_path(case: str) -> Path:
-    return GOLDEN_DIR / f"{case}.js"
+    """The case's first module file."""
+    return case_outputs(case)[0].path
 
 
 def render_case(case: str) -> str:
-    return render_module(build_options(GOLDEN_CASES[case]))
+    return golden_files(case)[golden_path(case)]
 
 
 if __name__ == "__main__":
     for name in GOLDEN_CASES:
-        golden_path(name).write_text(render_case(name), encoding="utf-8")
-        print(f"wrote {golden_path(name)}")
+        for path, text in golden_files(name).items():
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")

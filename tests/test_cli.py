@@ -81,6 +81,14 @@ BAD_INPUTS = [
     (["--class-name", "class"], "--class-name"),
     (["--class-name", "EventTarget"], "--class-name"),
     (["--class-name", "A;alert(1)"], "--class-name"),
+    (["--class-name", "DEFAULTS"], "--class-name"),
+    (["--class-name", "WebSocket"], "--class-name"),
+    (["--format", "umd"], "--format"),
+    (["--format", "esm,"], "--format"),
+    (["--format", "iife", "--global-name", "window"], "--global-name"),
+    (["--format", "iife", "--global-name", "my-socket"], "--global-name"),
+    (["--global-name", "Socket"], "--global-name"),
+    (["--format", "ts", "--types"], "--types"),
 ]
 
 
@@ -129,3 +137,52 @@ def test_unwritable_output_is_a_usage_error_and_leaves_no_temp_file(
         f"wsgen: error: --out: cannot write '{tmp_path / 'socket.js'}': Permission denied"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_several_formats_write_one_file_each_named_from_out(tmp_path: Path) -> None:
+    out = tmp_path / "socket.js"
+    arguments = ["--format", "esm,cjs", "--format", "iife", "--format", "ts", "--types"]
+    result = runner.invoke(app, ["generate", "--out", str(out), *arguments])
+    assert result.exit_code == 0, result.output
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert names == [
+        "socket.cjs",
+        "socket.d.cts",
+        "socket.d.ts",
+        "socket.iife.d.ts",
+        "socket.iife.js",
+        "socket.js",
+        "socket.ts",
+    ]
+    assert "\nmodule.exports = { ReconnectingSocket };\n" in (tmp_path / "socket.cjs").read_text()
+    assert (
+        "\nvar ReconnectingSocket = (function () {\n" in (tmp_path / "socket.iife.js").read_text()
+    )
+
+
+def test_one_format_is_written_exactly_to_out(tmp_path: Path) -> None:
+    out = tmp_path / "vendor-socket.js"
+    result = runner.invoke(app, ["generate", "--out", str(out), "--format", "cjs", "--types"])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "vendor-socket.d.ts",
+        "vendor-socket.js",
+    ]
+    assert "module.exports" in out.read_text()
+
+
+def test_default_names_follow_the_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "output").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["generate", "--format", "cjs,iife"])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (tmp_path / "output").iterdir()) == [
+        "reconnecting-socket.cjs",
+        "reconnecting-socket.iife.js",
+    ]
+
+
+def test_stdout_takes_one_file_only(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "--out", "-", "--format", "esm,cjs"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("wsgen: error: --out:")

@@ -26,7 +26,7 @@ from generator.cli import app
 from generator.codes import CLOSE_CODES
 from generator.demo import DemoServer, can_send
 from generator.demo_page import SOCKET_PATH, build_site, default_down_for, demo_command, page_data
-from generator.options import OPTION_SPECS, build_options
+from generator.options import FILE_FLAGS, OPTION_SPECS, build_options
 from generator.render import render_module
 from tests.support.demo import running_demo
 
@@ -259,7 +259,7 @@ def test_demo_help_lists_every_generate_flag_and_port() -> None:
     result = runner.invoke(app, ["demo", "--help"], terminal_width=200)
     assert result.exit_code == 0
     for spec in OPTION_SPECS:
-        assert f"--{spec.flag}" in result.output
+        assert (f"--{spec.flag}" in result.output) is (spec.flag not in FILE_FLAGS)
     assert "--port" in result.output
     assert "--out" not in result.output
 

@@ -11,22 +11,32 @@ import pytest
 
 from generator import __version__
 from generator.codes import CLOSE_CODES
+from generator.formats import Format
+from generator.identifiers import NAMES_DECLARED_BY_MODULE, check_identifier
 from generator.options import GeneratorOptions, build_options
-from generator.render import render_module
-from tests.golden_cases import GOLDEN_CASES, golden_path, render_case
+from generator.outputs import plan_outputs
+from generator.render import render_declarations, render_module
+from tests.golden_cases import GOLDEN_CASES, GOLDEN_DIR, golden_files, render_case
+
+GOLDEN_FILES = {path: text for case in GOLDEN_CASES for path, text in golden_files(case).items()}
+JAVASCRIPT_GOLDEN_FILES = [path for path in GOLDEN_FILES if path.suffix in (".js", ".cjs")]
 
 
-@pytest.mark.parametrize("case", GOLDEN_CASES)
-def test_output_matches_golden_file(case: str) -> None:
-    assert render_case(case) == golden_path(case).read_text(encoding="utf-8"), (
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda path: path.name)
+def test_output_matches_golden_file(path: Path) -> None:
+    assert GOLDEN_FILES[path] == path.read_text(encoding="utf-8"), (
         "template changed; if intended, run: python -m tests.golden_cases"
     )
 
 
-@pytest.mark.parametrize("case", GOLDEN_CASES)
-def test_every_golden_output_parses_in_node(case: str, node: str) -> None:
+def test_no_stale_golden_files() -> None:
+    assert sorted(GOLDEN_DIR.iterdir()) == sorted(GOLDEN_FILES)
+
+
+@pytest.mark.parametrize("path", JAVASCRIPT_GOLDEN_FILES, ids=lambda path: path.name)
+def test_every_golden_output_parses_in_node(path: Path, node: str) -> None:
     result = subprocess.run(
-        [node, "--check", str(golden_path(case))], capture_output=True, text=True, timeout=30
+        [node, "--check", str(path)], capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 0, result.stderr
 
@@ -45,12 +55,16 @@ def test_second_line_records_version_and_every_option(case: str) -> None:
     recorded = json.loads(match[2])
     options = build_options(GOLDEN_CASES[case])
     assert recorded == options.to_flags()
-    # The header alone is enough to rebuild the same file.
-    assert render_module(build_options(recorded)) == render_case(case)
+    # The header alone is enough to rebuild the same files, the .d.ts included.
+    rebuilt = build_options(recorded)
+    for path, text in golden_files(case).items():
+        assert text.splitlines()[1] == second
+        [output] = [output for output in plan_outputs(rebuilt, path) if output.path == path]
+        assert output.render(rebuilt) == text
 
 
 def defaults_block(text: str) -> dict[str, str]:
-    block = re.search(r"const DEFAULTS = Object\.freeze\(\{\n(.*?)\n\}\);", text, re.S)
+    block = re.search(r"const DEFAULTS(?:: \w+)? = Object\.freeze\(\{\n(.*?)\n\}\);", text, re.S)
     assert block, "no DEFAULTS block"
     return dict(re.findall(r"^  (\w+): ([^,]+),", block[1], re.M))
 
@@ -106,9 +120,8 @@ def test_overrides_come_before_the_table_so_they_win() -> None:
 
 
 def test_no_template_syntax_leaks() -> None:
-    for case in GOLDEN_CASES:
-        text = render_case(case)
-        assert not re.search(r"\{\{|\}\}|\{%|%\}|\{#|#\}", text), case
+    for path, text in GOLDEN_FILES.items():
+        assert not re.search(r"\{\{|\}\}|\{%|%\}|\{#|#\}", text), path
 
 
 def test_output_is_deterministic_and_has_no_timestamp() -> None:
@@ -129,3 +142,55 @@ def test_committed_output_is_current() -> None:
     assert committed.read_text(encoding="utf-8") == render_module(GeneratorOptions()), (
         "output/ drifted from the templates; run: wsgen generate"
     )
+
+
+@pytest.mark.parametrize("format", list(Format))
+def test_every_format_carries_the_same_policy_and_defaults(format: Format) -> None:
+    options = build_options({"stop-on": "4401", "restart-delay": "2s-3s"})
+    esm = render_module(options, Format.ESM)
+    text = render_module(options, format)
+    if format is Format.IIFE:
+        # The iife indents the shared body by two spaces.
+        text = re.sub(r"^  ", "", text, flags=re.M)
+    assert defaults_block(text) == defaults_block(esm)
+    assert policy_rows_in(text) == policy_rows_in(esm)
+
+
+def test_cjs_exports_through_module_exports() -> None:
+    text = render_module(build_options({"format": "cjs", "class-name": "AppSocket"}))
+    assert "\nclass AppSocket extends EventTarget {" in text
+    assert text.endswith("\nmodule.exports = { AppSocket };\n")
+    assert "export " not in text
+
+
+def test_iife_defines_its_global_and_returns_the_class() -> None:
+    options = build_options({"format": "iife", "class-name": "AppSocket", "global-name": "App"})
+    text = render_module(options)
+    assert "\nvar App = (function () {\n" in text
+    assert text.endswith("\n  return AppSocket;\n})();\n")
+    assert "export " not in text
+
+
+def test_declarations_of_the_iife_declare_the_global() -> None:
+    options = build_options({"format": "iife", "class-name": "AppSocket", "global-name": "App"})
+    text = render_declarations(options, Format.IIFE)
+    assert "  var App: GlobalClass;\n  type App = GlobalInstance;\n" in text
+
+
+def top_level_names(text: str) -> set[str]:
+    declaration = r"^(?:export )?(?:declare )?(?:const|function|type|interface|class|var) (\w+)"
+    return set(re.findall(declaration, text, re.M))
+
+
+def test_every_name_the_module_declares_is_refused_as_a_class_name() -> None:
+    options = build_options({"format": "esm,cjs,ts", "class-name": "Probe"})
+    names: set[str] = set()
+    for format in options.formats:
+        names |= top_level_names(render_module(options, format))
+        if format.is_javascript:
+            names |= top_level_names(render_declarations(options, format))
+    names -= {"Probe"}
+    assert names <= NAMES_DECLARED_BY_MODULE, "add these to NAMES_DECLARED_BY_MODULE"
+    for name in names:
+        with pytest.raises(ValueError, match="declares itself"):
+            check_identifier(name)

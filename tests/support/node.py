@@ -82,7 +82,8 @@ class NodeClient:
         except subprocess.TimeoutExpired:
             self.kill()
             raise TimeoutError(
-                f"node did not exit by itself within {timeout} s; events: {self.events}"
+                f"node did not exit by itself within {timeout} s; events: {self.events}; "
+                f"stderr: {self.stderr()!r}"
             ) from None
         self._reader.join(5)
         return code

@@ -1,0 +1,53 @@
+"""Which files one `wsgen generate` writes, and their text: one per format, plus a .d.ts beside
+each JavaScript output when --types is on.
+
+With one format, --out names the file exactly. With several, each file takes --out's folder and
+stem and its format's own ending (socket.js, socket.cjs, socket.iife.js, socket.ts), so no two
+collide. Without --out, files go to output/reconnecting-socket<ending>.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.formats import Format, declarations_path, stem
+from generator.options import GeneratorOptions
+from generator.render import render_declarations, render_module
+
+DEFAULT_FOLDER = Path("output")
+DEFAULT_STEM = "reconnecting-socket"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file to write: the module in `format`, or (`declarations`) the .d.ts beside it."""
+
+    path: Path
+    format: Format
+    declarations: bool = False
+
+    def render(self, options: GeneratorOptions) -> str:
+        if self.declarations:
+            return render_declarations(options, self.format)
+        return render_module(options, self.format)
+
+
+def module_paths(options: GeneratorOptions, out: Path | None) -> dict[Format, Path]:
+    if out is not None and len(options.formats) == 1:
+        return {options.formats[0]: out}
+    folder, name = (DEFAULT_FOLDER, DEFAULT_STEM) if out is None else (out.parent, stem(out))
+    return {fmt: folder / f"{name}{fmt.suffix}" for fmt in options.formats}
+
+
+def plan_outputs(options: GeneratorOptions, out: Path | None = None) -> list[Output]:
+    """The files to write, modules first in the order of --format, then their .d.ts files."""
+    modules = module_paths(options, out)
+    outputs = [Output(path, fmt) for fmt, path in modules.items()]
+    if options.types:
+        outputs += [
+            Output(declarations_path(path), fmt, declarations=True)
+            for fmt, path in modules.items()
+            if fmt.is_javascript
+        ]
+    return outputs

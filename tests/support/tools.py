@@ -1,0 +1,50 @@
+"""The pinned TypeScript and Prettier of tests/types, run over generated files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+TYPES_DIR = Path(__file__).resolve().parent.parent / "types"
+
+
+def ensure_tools() -> Path:
+    """tests/types/node_modules/.bin, after installing the pinned packages when missing."""
+    binaries = TYPES_DIR / "node_modules" / ".bin"
+    if not (binaries / "tsc").exists() or not (binaries / "prettier").exists():
+        if shutil.which("npm") is None:
+            raise RuntimeError("npm is required to install tests/types (see .ci/setup)")
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"], cwd=TYPES_DIR, check=True, timeout=300
+        )
+    return binaries
+
+
+def run_tsc(folder: Path, files: list[str]) -> subprocess.CompletedProcess[str]:
+    """`tsc` with tests/types/tsconfig.json's strict settings over `files` in `folder`."""
+    config = {"extends": str(TYPES_DIR / "tsconfig.json"), "files": files}
+    (folder / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    return subprocess.run(
+        [str(ensure_tools() / "tsc"), "--project", str(folder / "tsconfig.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def run_prettier_check(files: list[Path]) -> subprocess.CompletedProcess[str]:
+    """`prettier --check` with Prettier's defaults: no config or .editorconfig is read."""
+    return subprocess.run(
+        [
+            str(ensure_tools() / "prettier"),
+            "--check",
+            "--no-config",
+            "--no-editorconfig",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
