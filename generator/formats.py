@@ -55,22 +55,22 @@ _KNOWN_SUFFIXES = ".iife.d.ts .iife.js .d.mts .d.cts .d.ts .mjs .cjs .mts .cts .
 def parse_formats(value: Any) -> tuple[Format, ...]:
     """Formats from "esm", "esm,cjs" or a list of either (repeated flags, a config list);
     duplicates collapse, order is kept."""
+    allowed = "|".join(Format)
     items: Iterable[Any] = [value] if isinstance(value, str) else value
     if not isinstance(items, list | tuple):
-        raise ValueError(f"expected a format name or a list of them, got {value!r}")
+        raise ValueError(f"expected {allowed} or a list of them, got {value!r}")
     formats: list[Format] = []
     for item in items:
         if not isinstance(item, str):
-            raise ValueError(f"expected a format name, got {item!r}")
+            raise ValueError(f"expected {allowed}, got {item!r}")
         for name in item.split(","):
             name = name.strip()
             if name not in _NAMES:
-                allowed = "|".join(Format)
                 raise ValueError(f"expected {allowed} (or a comma list of them), got {name!r}")
             if Format(name) not in formats:
                 formats.append(Format(name))
     if not formats:
-        raise ValueError(f"expected at least one of {'|'.join(Format)}")
+        raise ValueError(f"expected at least one of {allowed}")
     return tuple(formats)
 
 

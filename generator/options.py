@@ -200,7 +200,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_formats,
         "FORMATS",
         "Output formats, repeated or comma-separated: esm (ES module), cjs (CommonJS), iife "
-        "(a <script> defining a global), ts (TypeScript source).",
+        "(a classic script defining one global), ts (TypeScript source).",
     ),
     OptionSpec(
         "global-name",
@@ -208,7 +208,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         _optional_identifier,
         lambda value: value or "",
         "NAME",
-        "Global the iife format defines [default: the class name].",
+        "Global the iife format defines; none means the class name.",
     ),
     OptionSpec(
         "types",

@@ -1,7 +1,8 @@
 """The generated module's behaviour, run in Node (with `ws`) against a real server on 127.0.0.1.
 
 Delays are short and set by flags, so each test takes about a second. Server-side times are
-measured where they happen, by the server; the client reports the delays it chose."""
+measured where they happen, by the server; the client reports the delays it chose. Every test
+runs twice: over the esm output (imported) and the cjs output (required)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,17 @@ FAST = {
     "backoff_max": "2s",
     "connect_timeout": "2s",
 }
+
+
+@pytest.fixture(params=["esm", "cjs"])
+def render_to(request: pytest.FixtureRequest, render_to: RenderTo) -> RenderTo:
+    """The suite's `render_to`, in the format under test."""
+    suffix = ".mjs" if request.param == "esm" else ".cjs"
+
+    def render_in_format(**flags: object) -> Path:
+        return render_to(name=f"reconnecting-socket{suffix}", format=request.param, **flags)
+
+    return render_in_format
 
 
 def client(module: Path, url: str, **config: object) -> NodeClient:

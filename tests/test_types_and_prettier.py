@@ -12,7 +12,7 @@ from generator.formats import Format
 from generator.options import build_options
 from generator.outputs import plan_outputs
 from generator.render import render_declarations, render_module
-from tests.support.tools import TYPES_DIR, run_prettier_check, run_tsc
+from tests.support.tools import TYPES_DIR, run_es2017_parse, run_prettier_check, run_tsc
 
 pytestmark = pytest.mark.tools
 
@@ -88,6 +88,32 @@ def test_iife_declarations_type_the_global(tmp_path: Path) -> None:
     shutil.copy(TYPES_DIR / "usage-global.ts", tmp_path / "usage.ts")
     result = run_tsc(tmp_path, ["socket.iife.d.ts", "usage.ts"])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_jsdoc_types_of_the_javascript_formats_check(tmp_path: Path) -> None:
+    """The JavaScript carries JSDoc types; TypeScript's checkJs reads them without error.
+    (Not --strict: untyped JavaScript is allowed its implicit anys.)"""
+    files = write_outputs(tmp_path, {"format": "esm,cjs,iife"})
+    result = run_tsc(
+        tmp_path,
+        [path.name for path in files],
+        strict=False,
+        exactOptionalPropertyTypes=False,
+        allowJs=True,
+        checkJs=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_javascript_formats_are_es2017(tmp_path: Path) -> None:
+    """The module is kept to ES2017 so it runs untranspiled in older engines and toolchains;
+    acorn refuses anything newer (class fields, `?.`, `??`)."""
+    files = write_outputs(tmp_path, {"format": "esm,cjs,iife"})
+    esm = tmp_path / "socket.js"
+    result = run_es2017_parse({path: "module" if path == esm else "script" for path in files})
+    assert result.returncode == 0, result.stdout + result.stderr
+    (tmp_path / "newer.js").write_text("const a = {};\na?.b;\n", encoding="utf-8")
+    assert run_es2017_parse({tmp_path / "newer.js": "module"}).returncode == 1
 
 
 def test_tsc_rejects_misuse_so_the_checks_above_mean_something(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 // Runs a generated module in Node against a real server and reports what it does, one JSON
 // line per event on stdout, so pytest can check behaviour from the outside.
 //
-// usage: node client.mjs MODULE_PATH CONFIG_JSON
+// usage: node client.mjs MODULE_PATH CONFIG_JSON   (a .cjs module is loaded with require)
 // CONFIG_JSON: {
 //   url, protocols?, options?,            passed to the constructor (options.WebSocket = ws)
 //   binaryType?,                          set right after construction
@@ -11,6 +11,7 @@
 // }
 // The process is never told to exit: a test that waits for it to end proves that the module
 // left no timer or socket behind.
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import WebSocket from "ws";
 
@@ -34,7 +35,10 @@ process.on("unhandledRejection", (error) => {
 
 if (config.random !== undefined) Math.random = () => config.random;
 
-const moduleExports = await import(pathToFileURL(modulePath).href);
+// CommonJS users `require` the file; load it the way they would.
+const moduleExports = modulePath.endsWith(".cjs")
+  ? createRequire(import.meta.url)(modulePath)
+  : await import(pathToFileURL(modulePath).href);
 const SocketClass = moduleExports[config.className || "ReconnectingSocket"];
 const socket = new SocketClass(config.url, config.protocols, {
   WebSocket,

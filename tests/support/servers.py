@@ -36,6 +36,8 @@ class Script:
     down_for: float = 0.0
     """Then stop listening (connections are refused) for this many seconds."""
     echo: bool = False
+    greet: str | bytes | None = None
+    """Sent to the client as soon as it connects (bytes go as a binary frame)."""
 
 
 @dataclass
@@ -166,6 +168,8 @@ class ScriptedServer(ListeningServer):
             asyncio.create_task(self._end(websocket, script)) if script.after is not None else None
         )
         try:
+            if script.greet is not None:
+                await websocket.send(script.greet)
             async for message in websocket:
                 record.messages.append(message)
                 if script.echo:

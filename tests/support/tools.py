@@ -13,7 +13,7 @@ TYPES_DIR = Path(__file__).resolve().parent.parent / "types"
 def ensure_tools() -> Path:
     """tests/types/node_modules/.bin, after installing the pinned packages when missing."""
     binaries = TYPES_DIR / "node_modules" / ".bin"
-    if not (binaries / "tsc").exists() or not (binaries / "prettier").exists():
+    if not all((binaries / tool).exists() for tool in ("tsc", "prettier", "acorn")):
         if shutil.which("npm") is None:
             raise RuntimeError("npm is required to install tests/types (see .ci/setup)")
         subprocess.run(
@@ -22,9 +22,16 @@ def ensure_tools() -> Path:
     return binaries
 
 
-def run_tsc(folder: Path, files: list[str]) -> subprocess.CompletedProcess[str]:
-    """`tsc` with tests/types/tsconfig.json's strict settings over `files` in `folder`."""
-    config = {"extends": str(TYPES_DIR / "tsconfig.json"), "files": files}
+def run_tsc(
+    folder: Path, files: list[str], **compiler_options: object
+) -> subprocess.CompletedProcess[str]:
+    """`tsc` with tests/types/tsconfig.json's strict settings (and `compiler_options` over
+    them) on `files` in `folder`."""
+    config = {
+        "extends": str(TYPES_DIR / "tsconfig.json"),
+        "compilerOptions": compiler_options,
+        "files": files,
+    }
     (folder / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
     return subprocess.run(
         [str(ensure_tools() / "tsc"), "--project", str(folder / "tsconfig.json")],
@@ -47,4 +54,16 @@ def run_prettier_check(files: list[Path]) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+def run_es2017_parse(files: dict[Path, str]) -> subprocess.CompletedProcess[str]:
+    """Parse each file (path -> "module" or "script") as ECMAScript 2017 with acorn."""
+    ensure_tools()
+    arguments = [f"{source_type}:{path}" for path, source_type in files.items()]
+    return subprocess.run(
+        ["node", str(TYPES_DIR / "parse-es2017.mjs"), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
