@@ -13,8 +13,17 @@ from common import REPO
 # not available rather than guessed.
 PROFILES: dict[str, list[str] | None] = {
     "default": [],
-    "minimal": None,  # every optional feature off
-    "full": None,  # every optional feature on
+    # every optional feature off: the drop-in API and the close-code policy, nothing more
+    "minimal": [
+        *("--heartbeat", "off"),
+        *("--network-aware", "off"),
+        *("--retry-hint", "off"),
+        *("--reconnect-hook", "off"),
+        *("--url-provider", "off"),
+        *("--manual-reconnect", "off"),
+    ],
+    # every optional feature on (the heartbeat is the only one off by default)
+    "full": ["--heartbeat", "30s"],
 }
 
 # The memory benchmark's client: the default profile reconnecting 1-2 ms after each 1012, so

@@ -1,33 +1,51 @@
-"""The `wsgen` command line: parse, call the generator, report. No rendering logic lives here."""
+"""The `wsgen` command line: parse, call the generator, report. No rendering logic lives here.
+
+Exit codes: 0 done (or, with --check, everything current); 1 something needs you (a file would
+change, or wsgen refused to overwrite one); 2 a usage error, with nothing written.
+"""
 
 from __future__ import annotations
 
 import inspect
+import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 
 from generator import __version__
-from generator.files import write_atomically
+from generator.codes import CLOSE_CODES
+from generator.config import (
+    ConfigError,
+    Target,
+    project_config,
+    resolve_targets,
+)
+from generator.explain import OptionSet, codes_json, codes_table, explain, parse_code
+from generator.files import read_text_if_any, unified_diff, write_atomically
+from generator.header import MARKER, HeaderError, read_header
 from generator.options import (
     FILE_FLAGS,
+    OPTION_SPECS,
     SPECS_BY_FLAG,
     GeneratorOptions,
     OptionError,
     build_options,
+    shown_default,
 )
 from generator.outputs import plan_outputs
 from generator.parsing import parse_count
-
-_DEFAULT_FLAGS = GeneratorOptions().to_flags()
+from generator.vendored import State, Verdict, inspect_file, output_for
 
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     help="Generate a drop-in reconnecting WebSocket module with a per-close-code policy.",
+    epilog="**Example**: `wsgen generate --out src/vendor/socket.js`; `wsgen COMMAND --help` shows "
+    "more for each command. Shell completion: `wsgen --install-completion`.",
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
@@ -38,15 +56,6 @@ def fail(message: str) -> NoReturn:
     """A usage error: one line on stderr, exit code 2, nothing written."""
     typer.echo(f"wsgen: error: {message}", err=True)
     raise typer.Exit(2)
-
-
-def _help(flag: str) -> str:
-    default = _DEFAULT_FLAGS[flag]
-    return f"{SPECS_BY_FLAG[flag].help} [default: {default if default != '' else 'none'}]"
-
-
-def _option(flag: str) -> Any:
-    return typer.Option(f"--{flag}", metavar=SPECS_BY_FLAG[flag].metavar, help=_help(flag))
 
 
 def _show_version(value: bool) -> None:
@@ -67,14 +76,60 @@ def main_callback(
     """Generate a drop-in reconnecting WebSocket module with a per-close-code policy.
 
     Close 1000 (Normal Closure) stops for good; 1012 (Service Restart) reconnects after a
-    short random delay; every other code follows the table shown by the README.
+    short random delay; every other code follows the table `wsgen codes` prints.
     """
 
+
+def _help(flag: str) -> str:
+    return f"{SPECS_BY_FLAG[flag].help} [default: {shown_default(flag)}]"
+
+
+def _option(flag: str) -> Any:
+    return typer.Option(
+        f"--{flag}",
+        metavar=SPECS_BY_FLAG[flag].metavar,
+        help=_help(flag),
+        rich_help_panel=MODULE_OPTIONS,
+    )
+
+
+MODULE_OPTIONS = "Module options (override the config file)"
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="TOML file with the options (a pyproject.toml's [tool.wsgen], or a wsgen.toml). "
+        "Default: the nearest pyproject.toml with [tool.wsgen], up to the repository root.",
+        dir_okay=False,
+    ),
+]
+
+
+def _targets(config: Path | None, flags: dict[str, Any], out: str | None) -> list[Target]:
+    try:
+        return resolve_targets(project_config(config, Path.cwd()), flags, out)
+    except (ConfigError, OptionError) as error:
+        fail(str(error))
+
+
+def _shown(path: Path) -> str:
+    """Paths as the user would type them: relative to the working folder when inside it."""
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# --- generate ------------------------------------------------------------------------------
 
 GENERATE_EXAMPLES = """
 **Examples**
 
-* `wsgen generate` writes output/reconnecting-socket.js with the defaults.
+* `wsgen generate` writes every target of the config file (or output/reconnecting-socket.js
+with the defaults).
 
 * `wsgen generate --out src/vendor/socket.js --restart-delay 500ms-3s`
 
@@ -83,14 +138,19 @@ GENERATE_EXAMPLES = """
 * `wsgen generate --format esm,cjs,iife --types --out dist/socket.js` writes dist/socket.js,
 socket.cjs and socket.iife.js, each with its .d.ts.
 
+* `wsgen generate --check --diff` in CI: exit 1, with a diff, when a committed file is stale.
+
 * `wsgen generate --out -` prints the module to stdout.
 
-Durations take 250ms, 2s, 1.5s or a bare number of milliseconds.
+Durations take 250ms, 2s, 1.5s or a bare number of milliseconds. Config: `[tool.wsgen]` in
+pyproject.toml, keys named like the flags; flags win over it. Exit codes: 0 done or current,
+1 would change or refused to overwrite, 2 usage error.
 """
 
 
 @app.command(epilog=GENERATE_EXAMPLES)
 def generate(
+    ctx: typer.Context,
     out: Annotated[
         str | None,
         typer.Option(
@@ -99,11 +159,29 @@ def generate(
             metavar="PATH",
             help="File to write; '-' prints to stdout. Its folder must exist. With several "
             "formats, each file takes this one's folder and stem and its format's ending "
-            "(.js, .cjs, .iife.js, .ts). [default: output/reconnecting-socket.js, or that "
-            "stem with the format's ending]",
+            "(.js, .cjs, .iife.js, .ts). [default: the config's targets, else "
+            "output/reconnecting-socket.js, or that stem with the format's ending]",
             show_default=False,
         ),
     ] = None,
+    config: ConfigOption = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 when a file is missing or would change."
+        ),
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Write nothing; print a unified diff of each change.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Overwrite a file wsgen did not write, or one edited by hand."
+        ),
+    ] = False,
+    # The module options: named as OPTION_SPECS' fields, declared here once; `wsgen demo`,
+    # `codes` and `explain` take them from this signature (see _with_generate_flags).
     restart_delay: Annotated[str | None, _option("restart-delay")] = None,
     backoff_initial: Annotated[str | None, _option("backoff-initial")] = None,
     backoff_max: Annotated[str | None, _option("backoff-max")] = None,
@@ -118,74 +196,64 @@ def generate(
     formats: Annotated[list[str] | None, _option("format")] = None,
     global_name: Annotated[str | None, _option("global-name")] = None,
     types: Annotated[
-        bool | None, typer.Option("--types/--no-types", help=SPECS_BY_FLAG["types"].help)
+        bool | None,
+        typer.Option(
+            "--types/--no-types", help=SPECS_BY_FLAG["types"].help, rich_help_panel=MODULE_OPTIONS
+        ),
     ] = None,
+    heartbeat: Annotated[str | None, _option("heartbeat")] = None,
+    heartbeat_timeout: Annotated[str | None, _option("heartbeat-timeout")] = None,
+    heartbeat_message: Annotated[str | None, _option("heartbeat-message")] = None,
+    network_aware: Annotated[str | None, _option("network-aware")] = None,
+    retry_hint: Annotated[str | None, _option("retry-hint")] = None,
+    reconnect_hook: Annotated[str | None, _option("reconnect-hook")] = None,
+    url_provider: Annotated[str | None, _option("url-provider")] = None,
+    manual_reconnect: Annotated[str | None, _option("manual-reconnect")] = None,
 ) -> None:
-    """Render the module with the given settings and write it (atomically) to --out."""
-    given = {
-        "restart-delay": restart_delay,
-        "backoff-initial": backoff_initial,
-        "backoff-max": backoff_max,
-        "backoff-factor": backoff_factor,
-        "max-retries": max_retries,
-        "connect-timeout": connect_timeout,
-        "stable-after": stable_after,
-        "queue-limit": queue_limit,
-        "stop-on": stop_on,
-        "retry-on": retry_on,
-        "class-name": class_name,
-        "format": formats,
-        "global-name": global_name,
-        "types": types,
-    }
-    try:
-        options = build_options({flag: value for flag, value in given.items() if value is not None})
-    except OptionError as error:
-        fail(str(error))
+    """Render the module with the config's and the given settings, and write it (atomically)."""
+    flags = _given(ctx.params)
     if out == "-":
-        outputs = plan_outputs(options)
+        if check or diff:
+            fail("--out: '-' prints the module; --check and --diff compare with a file")
+        [target] = _targets(config, flags, out)  # several targets: an error naming --out
+        outputs = plan_outputs(target.options)
         if len(outputs) > 1:
             fail("--out: '-' prints one file; ask for one --format, without --types")
-        sys.stdout.write(outputs[0].render(options))
+        sys.stdout.write(outputs[0].render(target.options))
         return
-    outputs = plan_outputs(options, None if out is None else Path(out))
-    for output in outputs:
-        check_writable(output.path)
-    # Everything is rendered before anything is written: a failure leaves no half-set.
-    rendered = [(output, output.render(options)) for output in outputs]
-    for output, text in rendered:
-        write_output(output.path, text)
+    planned: dict[Path, Planned] = {}
+    for target in _targets(config, flags, out):
+        for output in plan_outputs(target.options, target.out):
+            path = target.folder / output.path
+            if path in planned:
+                other = planned[path].out_name
+                fail(f"{target.out_name}: would write {str(path)!r}, which {other} writes too")
+            text = output.render(target.options)
+            planned[path] = Planned(path, text, target.options, target.out_name)
+    sync(
+        list(planned.values()),
+        check=check,
+        diff=diff,
+        force=force,
+        verb="wrote",
+        command="generate",
+    )
 
 
-def check_writable(path: Path) -> None:
-    if not path.parent.is_dir():
-        fail(f"--out: folder '{path.parent}' does not exist; create it first")
-    if path.is_dir():
-        fail(f"--out: '{path}' is a folder; give a file path")
-
-
-def write_output(path: Path, text: str) -> None:
-    try:
-        changed = write_atomically(path, text)
-    except OSError as error:
-        fail(f"--out: cannot write '{path}': {error.strerror or error}")
-    typer.echo(f"wsgen: {'wrote' if changed else 'unchanged'} {path}", err=True)
-
-
-DEMO_EXAMPLES = """
-**Examples**
-
-* `wsgen demo --restart-delay 500ms-1s` serves the page at http://127.0.0.1:8765/
-
-* `wsgen demo --port 0 --stop-on 4401` picks any free port.
-
-Needs the `demo` extra: pip install 'wsgen[demo]'.
-"""
+def _given(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The module options given on the command line, by flag name: a parameter named as an
+    OPTION_SPECS field is that option. (Click reports a repeatable flag not given as ().)"""
+    return {
+        spec.flag: parameters[spec.field]
+        for spec in OPTION_SPECS
+        if parameters.get(spec.field) not in (None, ())
+    }
 
 
 def _with_generate_flags(command: Callable[..., None]) -> Callable[..., None]:
-    """Give `command` every generator flag of `generate` (not --out), declared once there, so
-    that both commands parse and validate them alike; they arrive in `**flags`."""
+    """Give `command` every module flag of `generate` (not the file-shaping --format,
+    --global-name, --types), declared once there, so that all commands parse and validate them
+    alike; they arrive in `**flags` under their parameter names."""
     own = [
         parameter
         for parameter in inspect.signature(command, eval_str=True).parameters.values()
@@ -198,6 +266,246 @@ def _with_generate_flags(command: Callable[..., None]) -> Callable[..., None]:
     ]
     command.__signature__ = inspect.Signature([*own, *shared])  # type: ignore[attr-defined]
     return command
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A file wsgen is about to compare or write."""
+
+    path: Path
+    text: str
+    options: GeneratorOptions
+    out_name: str
+
+
+def sync(
+    planned: list[Planned], *, check: bool, diff: bool, force: bool, verb: str, command: str
+) -> None:
+    """Compare each planned file with the disk, then report (--check, --diff) or write them all;
+    a refusal writes none."""
+    verdicts = [(plan, _inspect(plan)) for plan in planned]
+    stale = [(plan, verdict) for plan, verdict in verdicts if not verdict.is_current]
+    if check or diff:
+        for plan, verdict in stale:
+            if diff:
+                typer.echo(unified_diff(_shown(plan.path), verdict.text, plan.text), nl=False)
+            typer.echo(f"wsgen: {_shown(plan.path)} {_would(verdict)}", err=True)
+        summary = f"{len(stale)} of {len(planned)}" if stale else f"all {len(planned)}"
+        status = "would change" if stale else "current"
+        typer.echo(f"wsgen: {summary} file{'s' * (len(planned) > 1)} {status}", err=True)
+        raise typer.Exit(1 if check and stale else 0)
+    refused = [] if force else [pair for pair in stale if pair[1].is_protected]
+    for plan, verdict in refused:
+        typer.echo(f"wsgen: refusing to overwrite {_shown(plan.path)}: {verdict.reason}", err=True)
+    if refused:
+        typer.echo(
+            f"wsgen: nothing written; see the difference with `wsgen {command} --diff`, or "
+            f"overwrite with `wsgen {command} --force`",
+            err=True,
+        )
+        raise typer.Exit(1)
+    for plan, _verdict in verdicts:
+        _check_folder(plan)
+    for plan, verdict in verdicts:
+        _write(plan, verdict, verb)
+
+
+def _would(verdict: Verdict) -> str:
+    if verdict.state is State.MISSING:
+        return "is missing"
+    return f"would change: {verdict.reason}"
+
+
+def _inspect(plan: Planned) -> Verdict:
+    if plan.path.is_dir():
+        fail(f"{plan.out_name}: {str(plan.path)!r} is a folder; give a file path")
+    try:
+        return inspect_file(plan.path, plan.text, plan.options)
+    except OSError as error:
+        fail(f"{plan.out_name}: cannot read {str(plan.path)!r}: {error.strerror or error}")
+
+
+def _check_folder(plan: Planned) -> None:
+    if not plan.path.parent.is_dir():
+        fail(f"{plan.out_name}: folder {str(plan.path.parent)!r} does not exist; create it first")
+
+
+def _write(plan: Planned, verdict: Verdict, verb: str) -> None:
+    try:
+        changed = write_atomically(plan.path, plan.text)
+    except OSError as error:
+        fail(f"{plan.out_name}: cannot write {str(plan.path)!r}: {error.strerror or error}")
+    shown = _shown(plan.path)
+    if not changed:
+        typer.echo(f"wsgen: unchanged {shown}", err=True)
+    elif verdict.state is State.MISSING:
+        typer.echo(f"wsgen: {verb} {shown}", err=True)
+    elif verdict.state is State.EDITED:
+        typer.echo(f"wsgen: {verb} {shown}, replacing its hand edits", err=True)
+    else:
+        typer.echo(f"wsgen: {verb} {shown}: {verdict.reason}", err=True)
+
+
+# --- update --------------------------------------------------------------------------------
+
+UPDATE_EXAMPLES = """
+**Examples**
+
+* `wsgen update src/vendor/reconnecting-socket.js` after upgrading wsgen: the same options,
+the new generator.
+
+* `wsgen update --check src/vendor/*.js` exits 1 when a file would change.
+
+The options come from line 2 of each file, which wsgen wrote there; hand edits below it are
+replaced. A file without that header is refused and left as it is.
+"""
+
+
+@app.command(epilog=UPDATE_EXAMPLES)
+def update(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="Files wsgen generated.", show_default=False),
+    ],
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 when a file would change.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Write nothing; print a unified diff of each change.")
+    ] = False,
+) -> None:
+    """Re-render generated files from the options recorded in their own header."""
+    planned: list[Planned] = []
+    problems: list[str] = []
+    for path in dict.fromkeys(files):
+        try:
+            planned.append(_replan(path))
+        except ValueError as refusal:
+            problems.append(str(refusal))
+    for problem in problems:
+        typer.echo(f"wsgen: error: {problem}", err=True)
+    if problems:
+        raise typer.Exit(2)
+    sync(planned, check=check, diff=diff, force=True, verb="updated", command="update")
+
+
+def _replan(path: Path) -> Planned:
+    """What `path` becomes when rendered again from its header; ValueError says why it cannot."""
+    name = repr(str(path))
+    try:
+        text = read_text_if_any(path)
+    except OSError as error:
+        raise ValueError(f"{name}: cannot read: {error.strerror or error}") from None
+    if text is None:
+        raise ValueError(f"{name}: no such file")
+    try:
+        header = read_header(text)
+    except HeaderError as error:
+        raise ValueError(
+            f"{name}: its wsgen header is invalid, so it is left as it is: {error}"
+        ) from None
+    if header is None:
+        raise ValueError(
+            f"{name}: not generated by wsgen (line 1 is not {MARKER!r}); left as it is"
+        )
+    options = header.options()
+    output = output_for(path, options)
+    if output is None:
+        raise ValueError(
+            f"{name}: none of the files its header's options make is named so (was it renamed "
+            f"from a multi-format --out?); left as it is"
+        )
+    return Planned(path, output.render(options), options, name)
+
+
+# --- codes and explain ---------------------------------------------------------------------
+
+CODES_EXAMPLES = """
+**Examples**
+
+* `wsgen codes` shows what the module generated from your config does on each code.
+
+* `wsgen codes --stop-on 4401 --retry-on 1000` shows the effect of those flags.
+
+* `wsgen codes --json | jq '.targets[0].codes[] | select(.action == "stop") | .code'`
+"""
+
+
+@app.command(epilog=CODES_EXAMPLES)
+@_with_generate_flags
+def codes(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    config: ConfigOption = None,
+    **flags: str | None,
+) -> None:
+    """Print the close-code table: each code, its name, and what the module does on it."""
+    option_sets = _option_sets(config, _given(flags))
+    if as_json:
+        typer.echo(json.dumps(codes_json(option_sets), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(codes_table(option_sets), nl=False)
+
+
+EXPLAIN_EXAMPLES = """
+**Examples**
+
+* `wsgen explain 1012`: what Service Restart means, when it appears, how to fix it, and what
+your generated module does about it.
+
+* `wsgen explain 4401 --stop-on 4401`
+
+Codes run from 1000 to 4999; 4000-4999 are each application's own.
+"""
+
+
+def _complete_code(incomplete: str) -> Iterator[tuple[str, str]]:
+    for row in CLOSE_CODES:
+        if str(row.code).startswith(incomplete):
+            yield str(row.code), row.name
+
+
+@app.command(name="explain", epilog=EXPLAIN_EXAMPLES)
+@_with_generate_flags
+def explain_command(
+    code: Annotated[
+        str,
+        typer.Argument(
+            metavar="CODE", help="A close code, 1000-4999.", autocompletion=_complete_code
+        ),
+    ],
+    config: ConfigOption = None,
+    **flags: str | None,
+) -> None:
+    """Explain a close code, and what the generated module does when a connection closes with it."""
+    try:
+        number = parse_code(code)
+    except ValueError as error:
+        fail(f"CODE: {error}")
+    option_sets = _option_sets(config, _given(flags))
+    try:
+        typer.echo(explain(number, option_sets), nl=False)
+    except ValueError as error:
+        fail(f"CODE: {error}")
+
+
+def _option_sets(config: Path | None, flags: dict[str, Any]) -> list[OptionSet]:
+    """The distinct sets of options in effect, each labelled with the outputs that use them."""
+    labels: dict[GeneratorOptions, list[str]] = {}
+    for target in _targets(config, flags, None):
+        first = plan_outputs(target.options, target.out)[0]
+        labels.setdefault(target.options, []).append(_shown(target.folder / first.path))
+    return [OptionSet(", ".join(outs), options) for options, outs in labels.items()]
+
+
+DEMO_EXAMPLES = """
+**Examples**
+
+* `wsgen demo --restart-delay 500ms-1s` serves the page at http://127.0.0.1:8765/
+
+* `wsgen demo --port 0 --stop-on 4401` picks any free port.
+
+Needs the `demo` extra: pip install 'wsgen[demo]'.
+"""
 
 
 @app.command(epilog=DEMO_EXAMPLES)
@@ -239,4 +547,23 @@ def demo(
 
 
 def main() -> None:
-    app(prog_name="wsgen")
+    """The console script: usage errors typer itself catches (an unknown flag, a missing value)
+    get the same one-line form as ours, instead of a usage block and a boxed message."""
+    try:
+        result = app(prog_name="wsgen", standalone_mode=False)
+    except typer.Abort:
+        typer.echo("wsgen: aborted", err=True)
+        sys.exit(1)
+    except Exception as error:
+        # typer vendors click and exports none of its exception classes; a usage error is the
+        # one that can format its own message.
+        if not hasattr(error, "format_message") or not hasattr(error, "exit_code"):
+            raise
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "wsgen"
+        message = error.format_message()
+        # `wsgen` alone has already printed the help; its "error" says nothing more.
+        if message:
+            typer.echo(f"wsgen: error: {message} (see '{command} --help')", err=True)
+        sys.exit(error.exit_code)
+    sys.exit(result if isinstance(result, int) else 0)

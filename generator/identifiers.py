@@ -22,7 +22,7 @@ RESERVED_WORDS = frozenset(
 GLOBALS_USED_BY_MODULE = frozenset(
     """
     DOMException Date Event EventTarget Math Object Promise clearTimeout globalThis module
-    exports setTimeout window document navigator self WebSocket TypeError
+    exports setTimeout window document navigator self WebSocket TypeError String
     """.split()
 )
 
@@ -34,7 +34,7 @@ NAMES_DECLARED_BY_MODULE = frozenset(
     NORMAL_CLOSURE ABNORMAL_CLOSURE DEFAULTS CLOSE_POLICY READY_STATES EVENT_TYPES noop
     createEvent closeAction reconnectDelay detach CloseAction ClosePolicy SendData
     WebSocketClass Settings Options ReconnectingEvent SocketEventMap HandlerSlots GlobalClass
-    GlobalInstance
+    GlobalInstance listenForWake UrlProvider CloseInfo
     """.split()
 )
 

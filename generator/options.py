@@ -15,11 +15,16 @@ from generator.identifiers import check_identifier
 from generator.parsing import (
     format_codes,
     format_duration,
+    format_optional_duration,
+    format_switch,
     format_window,
     parse_codes,
     parse_count,
     parse_duration,
+    parse_message,
     parse_number,
+    parse_optional_duration,
+    parse_switch,
     parse_window,
 )
 
@@ -50,6 +55,15 @@ class GeneratorOptions:
     formats: tuple[Format, ...] = (Format.ESM,)
     global_name: str | None = None
     types: bool = False
+    # Optional features: each one switched off emits no code at all (build-time trimming).
+    heartbeat: int | None = None
+    heartbeat_timeout: int = 10_000
+    heartbeat_message: str = "ping"
+    network_aware: bool = True
+    retry_hint: bool = True
+    reconnect_hook: bool = True
+    url_provider: bool = True
+    manual_reconnect: bool = True
 
     @property
     def iife_global(self) -> str:
@@ -218,6 +232,76 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "",
         "Also write a .d.ts beside each JavaScript output (esm, cjs, iife).",
     ),
+    OptionSpec(
+        "heartbeat",
+        "heartbeat",
+        parse_optional_duration,
+        format_optional_duration,
+        "INTERVAL",
+        "After this long without a message, send --heartbeat-message; 'off' leaves the "
+        "heartbeat out of the module.",
+    ),
+    OptionSpec(
+        "heartbeat-timeout",
+        "heartbeat_timeout",
+        _positive(parse_duration),
+        format_duration,
+        "DURATION",
+        "With --heartbeat: no message this long after a heartbeat means the connection is "
+        "dead; it is closed and retried with backoff, like 1006.",
+    ),
+    OptionSpec(
+        "heartbeat-message",
+        "heartbeat_message",
+        parse_message,
+        lambda value: value,
+        "TEXT",
+        "With --heartbeat: the text message sent as the heartbeat.",
+    ),
+    OptionSpec(
+        "network-aware",
+        "network_aware",
+        parse_switch,
+        format_switch,
+        "on|off",
+        "In browsers: spend no attempt while offline, reconnect at once when back online, "
+        "and retry now when the page becomes visible during a backoff.",
+    ),
+    OptionSpec(
+        "retry-hint",
+        "retry_hint",
+        parse_switch,
+        format_switch,
+        "on|off",
+        "Honour 'retry-after=SECONDS' in a retried close's reason as the delay (at most "
+        "--backoff-max).",
+    ),
+    OptionSpec(
+        "reconnect-hook",
+        "reconnect_hook",
+        parse_switch,
+        format_switch,
+        "on|off",
+        "Support options.shouldReconnect(event, attempt): a delay in ms, null to stop, "
+        "undefined for the table.",
+    ),
+    OptionSpec(
+        "url-provider",
+        "url_provider",
+        parse_switch,
+        format_switch,
+        "on|off",
+        "Accept a function as the URL (returning a string or a Promise of one), called before "
+        "every attempt.",
+    ),
+    OptionSpec(
+        "manual-reconnect",
+        "manual_reconnect",
+        parse_switch,
+        format_switch,
+        "on|off",
+        "Add reconnect(): drop the connection and connect again now, with the backoff reset.",
+    ),
 )
 
 SPECS_BY_FLAG = {spec.flag: spec for spec in OPTION_SPECS}
@@ -243,9 +327,20 @@ def build_options(
             changes[spec.field] = spec.parse(raw)
         except ValueError as error:
             raise OptionError(flag, str(error)) from None
+        except (TypeError, AttributeError, OverflowError):
+            # Config files and headers can carry tables, arrays, nulls and numbers no float
+            # holds; the parsers speak only text, numbers and (for codes) lists.
+            raise OptionError(flag, f"unsupported value {_shown(raw)}") from None
     options = replace(base or GeneratorOptions(), **changes)
     _check_consistent(options, set(values))
     return options
+
+
+def _shown(raw: Any) -> str:
+    if isinstance(raw, int) and raw.bit_length() > 200:
+        return f"(a number of {len(str(raw))} digits)"
+    text = repr(raw)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
@@ -262,9 +357,23 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
         raise OptionError(
             "types", "the ts format carries its own types; --types is for esm, cjs and iife"
         )
+    if options.heartbeat is None:
+        defaults = GeneratorOptions()
+        for flag in ("heartbeat-timeout", "heartbeat-message"):
+            field = SPECS_BY_FLAG[flag].field
+            if getattr(options, field) != getattr(defaults, field):
+                raise OptionError(flag, "has no effect without --heartbeat INTERVAL; set both")
     both = options.stop_on & options.retry_on
     if both:
         raise OptionError(
             "retry-on",
             f"code {format_codes(both)} is in both --stop-on and --retry-on; pick one",
         )
+
+
+def shown_default(flag: str) -> str:
+    """The default of `flag` as a user would type it: on/off for switches, none when empty."""
+    value = GeneratorOptions().to_flags()[flag]
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return "none" if value == "" else str(value)

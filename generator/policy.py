@@ -51,17 +51,28 @@ def policy_rows(options: GeneratorOptions) -> list[PolicyRow]:
 
 def describe_action(options: GeneratorOptions, code: int) -> str:
     """What the module does on `code`, in words with the configured numbers."""
-    action = action_for(options, code)
-    low, high = (milliseconds / 1000 for milliseconds in options.restart_delay)
+    return describe(options, action_for(options, code))
+
+
+def describe(options: GeneratorOptions, action: Action) -> str:
+    """What `action` means with the configured numbers."""
+    low, high = (_seconds(milliseconds, decimals=1) for milliseconds in options.restart_delay)
     if action is Action.STOP:
         return "stop: fire close and never reconnect"
     if action is Action.RESTART:
-        return f"reconnect after a random {low:.1f}-{high:.1f} s"
+        return f"reconnect after a random {low}-{high} s"
     backoff = (
-        f"retry with backoff (a random delay below {options.backoff_initial / 1000:g} s, "
+        f"retry with backoff (a random delay below {_seconds(options.backoff_initial)} s, "
         f"the ceiling growing x{options.backoff_factor:g} per attempt up to "
-        f"{options.backoff_max / 1000:g} s)"
+        f"{_seconds(options.backoff_max)} s)"
     )
     if action is Action.RETRY_LATER:
-        return f"{backoff}, never sooner than {high:.1f} s"
+        return f"{backoff}, never sooner than {high} s"
     return backoff
+
+
+def _seconds(milliseconds: int, decimals: int = 0) -> str:
+    """Exact seconds with at least `decimals` places: 250 -> "0.25", 5000 -> "5.0" or "5"."""
+    whole, fraction = f"{milliseconds / 1000:.3f}".split(".")
+    fraction = fraction.rstrip("0").ljust(decimals, "0")
+    return f"{whole}.{fraction}" if fraction else whole

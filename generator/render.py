@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator import __version__
 from generator.formats import DECLARATIONS_TEMPLATE, Format
+from generator.jsliteral import js_string
 from generator.options import GeneratorOptions
 from generator.policy import policy_rows
 
@@ -33,6 +34,7 @@ def environment() -> Environment:
         autoescape=False,  # the output is JavaScript; every value goes through |tojson
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "allow_nan": False}
+    env.filters["js_string"] = js_string
     return env
 
 
@@ -59,6 +61,17 @@ def default_settings(options: GeneratorOptions) -> list[Setting]:
         Setting("connectTimeout", options.connect_timeout, "connect-timeout"),
         Setting("stableAfter", options.stable_after, "stable-after"),
         Setting("queueLimit", options.queue_limit, "queue-limit"),
+        *(
+            [
+                Setting("heartbeatInterval", options.heartbeat, "heartbeat"),
+                Setting("heartbeatTimeout", options.heartbeat_timeout, "heartbeat-timeout"),
+                Setting(
+                    "heartbeatMessage", options.heartbeat_message, "heartbeat-message", "string"
+                ),
+            ]
+            if options.heartbeat is not None
+            else []
+        ),
     ]
 
 
@@ -88,4 +101,6 @@ def _context(options: GeneratorOptions, format: Format) -> dict[str, Any]:
         "export_class": format in (Format.ESM, Format.TS),
         # Members set up at runtime are `declare`d in the ts source, plainly listed in a .d.ts.
         "member_prefix": "declare " if format is Format.TS else "",
+        # The optional features (heartbeat, network_aware, ...): each off emits none of its code.
+        "features": options,
     }

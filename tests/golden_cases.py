@@ -26,6 +26,16 @@ GOLDEN_CASES: dict[str, dict[str, str]] = {
         "class-name": "AppSocket",
     },
     "every-format": {"format": "esm,cjs,iife,ts", "types": "true"},
+    # The optional features (issue 5): each off emits none of its code.
+    "every-feature-off": {
+        "heartbeat": "off",
+        "network-aware": "off",
+        "retry-hint": "off",
+        "reconnect-hook": "off",
+        "url-provider": "off",
+        "manual-reconnect": "off",
+    },
+    "every-feature-on": {"heartbeat": "30s", "heartbeat-timeout": "5s", "format": "esm,ts"},
     "named-global": {
         "format": "iife,cjs",
         "types": "true",

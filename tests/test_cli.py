@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,6 +91,17 @@ BAD_INPUTS = [
     (["--format", "iife", "--global-name", "my-socket"], "--global-name"),
     (["--global-name", "Socket"], "--global-name"),
     (["--format", "ts", "--types"], "--types"),
+    (["--heartbeat", "0"], "--heartbeat"),
+    (["--heartbeat", "often"], "--heartbeat"),
+    (["--heartbeat", "1s", "--heartbeat-timeout", "0"], "--heartbeat-timeout"),
+    (["--heartbeat-timeout", "5s"], "--heartbeat-timeout"),
+    (["--heartbeat-message", "hi"], "--heartbeat-message"),
+    (["--heartbeat", "1s", "--heartbeat-message", ""], "--heartbeat-message"),
+    (["--network-aware", "maybe"], "--network-aware"),
+    (["--retry-hint", "1"], "--retry-hint"),
+    (["--reconnect-hook", ""], "--reconnect-hook"),
+    (["--url-provider", "enabled"], "--url-provider"),
+    (["--manual-reconnect", "nope"], "--manual-reconnect"),
 ]
 
 
@@ -186,3 +199,77 @@ def test_stdout_takes_one_file_only(tmp_path: Path) -> None:
     result = runner.invoke(app, ["generate", "--out", "-", "--format", "esm,cjs"])
     assert result.exit_code == 2
     assert result.stderr.strip().startswith("wsgen: error: --out:")
+
+
+def test_generate_declares_one_parameter_per_option_and_no_other_list_exists() -> None:
+    """generate's signature is the one hand-written list of option flags: every OPTION_SPECS
+    entry is a parameter named as its field, and codes/explain take theirs from it."""
+    import inspect
+
+    from generator.cli import codes, explain_command, generate
+    from generator.options import FILE_FLAGS, OPTION_SPECS
+
+    parameters = inspect.signature(generate).parameters
+    assert {spec.field for spec in OPTION_SPECS} <= set(parameters)
+    for command in (codes, explain_command):
+        shared = set(inspect.signature(command).parameters)
+        assert {spec.field for spec in OPTION_SPECS if spec.flag not in FILE_FLAGS} <= shared
+
+
+def test_a_module_option_given_to_generate_reaches_the_file(tmp_path: Path) -> None:
+    from generator.header import read_header
+    from generator.options import OPTION_SPECS
+
+    out = tmp_path / "socket.js"
+    result = runner.invoke(
+        app,
+        [
+            "generate",
+            "--out",
+            str(out),
+            "--global-name",
+            "G",
+            "--format",
+            "iife",
+            "--queue-limit",
+            "3",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    header = read_header(out.read_text())
+    assert header is not None
+    assert set(header.flags) == {spec.flag for spec in OPTION_SPECS}
+    assert (header.flags["global-name"], header.flags["queue-limit"]) == ("G", 3)
+
+
+def run_console_script(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["generate", "--bogus"], "wsgen: error: No such option: --bogus"),
+        (["generate", "--out"], "wsgen: error: Option '--out' requires an argument."),
+        (["explain"], "wsgen: error: Missing argument 'CODE'."),
+        (["frobnicate"], "wsgen: error: No such command 'frobnicate'."),
+    ],
+)
+def test_usage_errors_caught_by_typer_are_one_line_too(arguments: list[str], message: str) -> None:
+    result = run_console_script(*arguments)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith(message)
+    assert result.stdout == ""
+
+
+def test_wsgen_alone_prints_help_and_no_error_line() -> None:
+    result = run_console_script()
+    assert "Usage: wsgen" in result.stdout
+    assert result.stderr == ""

@@ -134,7 +134,7 @@ def test_message_sent_while_reconnecting_is_queued_then_delivered(page: Any) -> 
         page.click("#send")
         wait_for_entries(page, "delivered")
         # The server stays away long enough to type while the module waits.
-        page.fill("#down-for", "1.5")
+        page.fill("#down-for", "3")
         press(page, "restart")
         wait_for_state(page, "reconnecting")
         page.fill("#message", "while away")

@@ -44,6 +44,7 @@ class NodeClient:
         self.exited_at: float | None = None
         self.process = subprocess.Popen(
             [node, *node_args, str(script), str(module), json.dumps(config)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -75,6 +76,13 @@ class NodeClient:
             time.sleep(0.01)
         return self.of(event_type)[count - 1]
 
+    def command(self, action: dict[str, Any]) -> None:
+        """Have the client perform `action` now (see client.mjs: send, close, reconnect,
+        online, visible, report)."""
+        assert self.process.stdin
+        self.process.stdin.write(json.dumps(action) + "\n")
+        self.process.stdin.flush()
+
     def wait_exit(self, timeout: float) -> int:
         """The exit code; raises TimeoutError (and kills the process) if it outlives `timeout`."""
         try:
@@ -102,3 +110,20 @@ class NodeClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.kill()
+
+
+INSPECT = NODE_DIR / "inspect.mjs"
+
+
+def inspect_modules(modules: list[Path]) -> list[dict[str, Any]]:
+    """Load each generated JavaScript module in one Node process (TypeScript files are read,
+    not loaded) and return its exports and the values of its DEFAULTS and CLOSE_POLICY blocks
+    (non-finite numbers as "Infinity" / "NaN")."""
+    node = ensure_node_packages()
+    jobs = [{"path": str(module), "load": module.suffix != ".ts"} for module in modules]
+    result = subprocess.run(
+        [node, str(INSPECT)], input=json.dumps(jobs), capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    reports: list[dict[str, Any]] = json.loads(result.stdout)
+    return reports

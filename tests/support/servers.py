@@ -36,6 +36,9 @@ class Script:
     down_for: float = 0.0
     """Then stop listening (connections are refused) for this many seconds."""
     echo: bool = False
+    echo_limit: int | None = None
+    """With `echo`: answer only this many messages, then stay silent (like a peer that is
+    gone but whose TCP connection was never closed)."""
     greet: str | bytes | None = None
     """Sent to the client as soon as it connects (bytes go as a binary frame)."""
 
@@ -44,6 +47,7 @@ class Script:
 class Connection:
     index: int
     opened_at: float
+    path: str = "/"
     messages: list[str | bytes] = field(default_factory=list)
     ended_at: float | None = None
     close_code: int | None = None
@@ -154,6 +158,7 @@ class ScriptedServer(ListeningServer):
         self._scripts = scripts
         self._default = default
         self.connections: list[Connection] = []
+        self._sockets: dict[int, ServerConnection] = {}
 
     def _script_for(self, index: int) -> Script:
         if callable(self._scripts):
@@ -161,8 +166,9 @@ class ScriptedServer(ListeningServer):
         return self._scripts[index] if index < len(self._scripts) else self._default
 
     async def _handle(self, websocket: ServerConnection) -> None:
-        record = Connection(len(self.connections), time.monotonic())
+        record = Connection(len(self.connections), time.monotonic(), websocket.request.path)
         self.connections.append(record)
+        self._sockets[record.index] = websocket
         script = self._script_for(record.index)
         ender = (
             asyncio.create_task(self._end(websocket, script)) if script.after is not None else None
@@ -172,7 +178,8 @@ class ScriptedServer(ListeningServer):
                 await websocket.send(script.greet)
             async for message in websocket:
                 record.messages.append(message)
-                if script.echo:
+                answered = len(record.messages) - 1
+                if script.echo and (script.echo_limit is None or answered < script.echo_limit):
                     await websocket.send(message)
         except ConnectionClosed:
             pass
@@ -191,6 +198,12 @@ class ScriptedServer(ListeningServer):
             websocket.transport.abort()
         else:
             await websocket.close(script.code, script.reason)
+
+    def drop(self, index: int) -> None:
+        """Abort connection `index`'s TCP now, with no close frame (the client sees 1006),
+        at the moment a test chooses rather than on a script's clock."""
+        transport = self._sockets[index].transport
+        self._thread.loop.call_soon_threadsafe(transport.abort)
 
 
 class StallingServer:

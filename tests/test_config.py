@@ -1,0 +1,256 @@
+"""Project configuration: where wsgen finds it, what it sets, how flags override it, and that
+every mistake in it is named by file and key."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.config import find_config, load_config
+from generator.header import read_header
+from generator.options import build_options
+from generator.render import render_module
+from tests.support.cli import enter_project, error_line, wsgen
+
+TWO_TARGETS = """\
+[project]
+name = "app"
+
+[tool.wsgen]
+restart-delay = "500ms-3s"
+stop-on = [4401, "4403-4499"]
+
+[[tool.wsgen.targets]]
+out = "src/vendor/socket.js"
+
+[[tool.wsgen.targets]]
+out = "legacy/socket.js"
+max-retries = 5
+"""
+
+
+def recorded_flags(path: Path) -> dict[str, object]:
+    header = read_header(path.read_text(encoding="utf-8"))
+    assert header is not None
+    return header.flags
+
+
+def test_one_generate_writes_every_target_with_shared_and_own_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, TWO_TARGETS)
+    (tmp_path / "src" / "vendor").mkdir(parents=True)
+    (tmp_path / "legacy").mkdir()
+    result = wsgen("generate")
+    assert result.exit_code == 0, result.stderr
+    app_file = tmp_path / "src" / "vendor" / "socket.js"
+    legacy_file = tmp_path / "legacy" / "socket.js"
+    shared = {"restart-delay": "500ms-3s", "stop-on": "4401,4403-4499"}
+    assert app_file.read_text(encoding="utf-8") == render_module(build_options(shared))
+    assert legacy_file.read_text(encoding="utf-8") == render_module(
+        build_options({**shared, "max-retries": "5"})
+    )
+    assert "wrote src/vendor/socket.js" in result.stderr
+    assert "wrote legacy/socket.js" in result.stderr
+
+
+def test_flags_override_the_config_for_every_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, TWO_TARGETS)
+    (tmp_path / "src" / "vendor").mkdir(parents=True)
+    (tmp_path / "legacy").mkdir()
+    assert wsgen("generate", "--restart-delay", "2s-4s", "--max-retries", "9").exit_code == 0
+    for path in (tmp_path / "src" / "vendor" / "socket.js", tmp_path / "legacy" / "socket.js"):
+        flags = recorded_flags(path)
+        assert flags["restart-delay"] == "2s-4s"  # flag beats [tool.wsgen]
+        assert flags["max-retries"] == 9  # flag beats the target's own key
+        assert flags["stop-on"] == "4401,4403-4499"  # config beats the built-in default
+
+
+def test_outputs_are_relative_to_the_config_file_not_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, '[tool.wsgen]\nout = "web/socket.js"\n')
+    (tmp_path / "web").mkdir()
+    deep = tmp_path / "docs" / "deep"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    assert wsgen("generate").exit_code == 0
+    assert (tmp_path / "web" / "socket.js").is_file()
+    assert not (deep / "web").exists()
+
+
+def test_search_skips_a_pyproject_without_wsgen_and_stops_at_the_repository_root(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "pyproject.toml"
+    outside.write_text('[tool.wsgen]\nrestart-delay = "1s-2s"\n')
+    repository = tmp_path / "repo"
+    package = repository / "packages" / "web"
+    package.mkdir(parents=True)
+    (repository / ".git").mkdir()
+    (package / "pyproject.toml").write_text('[project]\nname = "web"\n')
+    assert find_config(package) is None, "the search crossed the repository root"
+    (repository / "pyproject.toml").write_text("[tool.wsgen]\nqueue-limit = 5\n")
+    assert find_config(package) == repository / "pyproject.toml"
+    (package / "pyproject.toml").write_text("[tool.wsgen]\nqueue-limit = 7\n")
+    assert find_config(package) == package / "pyproject.toml"
+
+
+def test_a_git_worktree_file_marks_the_root_too(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.wsgen]\n")
+    worktree = tmp_path / "worktree"
+    worktree.mkdir()
+    (worktree / ".git").write_text("gitdir: ../.git/worktrees/x\n")
+    assert find_config(worktree) is None
+
+
+def test_config_option_reads_a_standalone_toml_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, "[tool.wsgen]\nqueue-limit = 1\n")
+    (tmp_path / "wsgen.toml").write_text('out = "socket.js"\nqueue-limit = 42\n')
+    assert wsgen("generate", "--config", "wsgen.toml").exit_code == 0
+    assert recorded_flags(tmp_path / "socket.js")["queue-limit"] == 42
+
+
+def test_without_any_config_the_defaults_apply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch)
+    (tmp_path / "output").mkdir()
+    assert wsgen("generate").exit_code == 0
+    text = (tmp_path / "output" / "reconnecting-socket.js").read_text(encoding="utf-8")
+    assert text == render_module(build_options({}))
+
+
+BAD_CONFIGS = [
+    (
+        '[tool.wsgen]\nrestart_delay = "1s-2s"\n',
+        "[tool.wsgen] restart_delay: unknown key; did you mean 'restart-delay'?",
+    ),
+    ("[tool.wsgen]\nflavour = 1\n", "[tool.wsgen] flavour: unknown key; keys are the long flag"),
+    ('[tool.wsgen]\nrestart-delay = "5s-1s"\n', "[tool.wsgen] restart-delay: MIN must not exceed"),
+    ("[tool.wsgen]\nbackoff-factor = nan\n", "[tool.wsgen] backoff-factor: expected a number"),
+    ("[tool.wsgen]\nqueue-limit = 1.5\n", "[tool.wsgen] queue-limit: expected a whole number"),
+    ("[tool.wsgen]\nstop-on = [999]\n", "[tool.wsgen] stop-on: close codes run from 1000"),
+    ('[tool.wsgen]\nclass-name = "class"\n', "[tool.wsgen] class-name: 'class' is a reserved"),
+    ("[tool.wsgen]\nconnect-timeout = {a = 1}\n", "[tool.wsgen] connect-timeout: unsupported"),
+    ("[tool.wsgen]\nout = 5\n", "[tool.wsgen] out: expected a file path, got 5"),
+    ('[tool.wsgen]\nout = "-"\n', "[tool.wsgen] out: '-' (stdout) is for --out"),
+    ('[tool.wsgen]\nout = "a\\u0000b"\n', "[tool.wsgen] out: a path cannot hold a NUL"),
+    ("[tool.wsgen]\ntargets = 3\n", "[tool.wsgen] targets: expected one or more"),
+    ("[tool.wsgen]\ntargets = []\n", "[tool.wsgen] targets: expected one or more"),
+    (
+        '[tool.wsgen]\nout = "a.js"\n[[tool.wsgen.targets]]\nout = "b.js"\n',
+        "[tool.wsgen] out: with targets, each [[tool.wsgen.targets]] sets its own",
+    ),
+    (
+        '[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "a.js"\n'
+        '[[tool.wsgen.targets]]\nout = "a.js"\n',
+        "[[tool.wsgen.targets]] #2 out: ",
+    ),
+    (
+        '[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "a.js"\nbackoff-max = "1ms"\n',
+        "[[tool.wsgen.targets]] #1 backoff-max: --backoff-max (1ms) must not be below",
+    ),
+    (
+        '[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "a.js"\n[[tool.wsgen.targets]]\nqueue = 1\n',
+        "[[tool.wsgen.targets]] #2 queue: unknown key; did you mean 'queue-limit'?",
+    ),
+    ("[tool.wsgen\n", "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(("config", "message"), BAD_CONFIGS)
+def test_a_bad_config_names_the_file_and_the_key_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, message: str
+) -> None:
+    enter_project(tmp_path, monkeypatch, config)
+    for command in (["generate"], ["generate", "--check"], ["codes"], ["explain", "1012"]):
+        result = wsgen(*command)
+        assert result.exit_code == 2, (command, result.stdout)
+        line = error_line(result)
+        assert line.startswith(f"wsgen: error: {tmp_path / 'pyproject.toml'}: "), line
+        assert message in line
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".git", "pyproject.toml"]
+
+
+def test_a_flag_that_clashes_with_the_config_names_the_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, '[tool.wsgen]\nstop-on = "4401"\nout = "a.js"\n')
+    result = wsgen("generate", "--retry-on", "4401")
+    assert result.exit_code == 2
+    assert error_line(result).startswith("wsgen: error: --retry-on: code 4401 is in both")
+    assert not (tmp_path / "a.js").exists()
+
+
+def test_out_flag_is_ambiguous_with_several_targets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, TWO_TARGETS)
+    result = wsgen("generate", "--out", "x.js")
+    assert result.exit_code == 2
+    assert error_line(result).startswith("wsgen: error: --out: ")
+    assert "declares 2 targets" in result.stderr
+
+
+def test_out_flag_replaces_the_single_targets_output_but_keeps_its_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, '[tool.wsgen]\nout = "a.js"\nqueue-limit = 3\n')
+    assert wsgen("generate", "--out", "b.js").exit_code == 0
+    assert not (tmp_path / "a.js").exists()
+    assert recorded_flags(tmp_path / "b.js")["queue-limit"] == 3
+
+
+def test_explicit_config_file_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    enter_project(tmp_path, monkeypatch)
+    missing = wsgen("generate", "--config", "nope.toml")
+    assert missing.exit_code == 2
+    assert error_line(missing).startswith("wsgen: error: nope.toml: cannot read:")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "pyproject.toml").write_text("[tool.black]\nline-length = 1\n")
+    without = wsgen("generate", "--config", "other/pyproject.toml")
+    assert without.exit_code == 2
+    assert error_line(without).endswith("other/pyproject.toml: has no [tool.wsgen] table")
+
+
+def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    vendoring = readme.split("## Vendoring", 1)[1].split("\n## ", 1)[0]
+    [example] = re.findall(r"```toml\n(.*?)```", vendoring, re.S)
+    config = tmp_path / "pyproject.toml"
+    config.write_text(example, encoding="utf-8")
+    loaded = load_config(config)
+    assert [target.out for target in loaded.targets] == [
+        Path("src/vendor/reconnecting-socket.js"),
+        Path("legacy/socket.js"),
+    ]
+    assert loaded.targets[1].options.global_name == "LegacySocket"
+    for command in ("wsgen generate --check --diff", "wsgen update", ".gitattributes"):
+        assert command in vendoring
+
+
+def test_stdout_with_several_targets_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, TWO_TARGETS)
+    result = wsgen("generate", "--out", "-")
+    assert result.exit_code == 2
+    assert error_line(result).startswith("wsgen: error: --out: ")
+    assert result.stdout == ""
+
+
+def test_stdout_prints_the_single_targets_module_with_its_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, '[tool.wsgen]\nout = "a.js"\nqueue-limit = 3\n')
+    result = wsgen("generate", "--out", "-")
+    assert result.exit_code == 0
+    assert result.stdout == render_module(build_options({"queue-limit": "3"}))
+    assert not (tmp_path / "a.js").exists()

@@ -1,0 +1,68 @@
+"""The optional features in the generated types: `tsc --strict` accepts typed code that uses
+them, and refuses it when the features are trimmed away."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.formats import Format
+from generator.options import build_options
+from generator.outputs import plan_outputs
+from generator.render import render_declarations, render_module
+from tests.support.tools import TYPES_DIR, run_prettier_check, run_tsc
+from tests.test_trimming import EVERY_FEATURE_OFF
+
+pytestmark = pytest.mark.tools
+
+
+@pytest.mark.parametrize(
+    ("usage", "flags"),
+    [
+        ("usage-features.ts", {"heartbeat": "30s"}),
+        (
+            "usage-minimal.ts",
+            {flag.replace("_", "-"): value for flag, value in EVERY_FEATURE_OFF.items()},
+        ),
+    ],
+)
+@pytest.mark.parametrize("format", [Format.ESM, Format.TS])
+def test_typed_code_sees_exactly_the_features_generated(
+    tmp_path: Path, usage: str, flags: dict[str, str], format: Format
+) -> None:
+    options = build_options({**flags, "format": format.value})
+    files = ["usage.ts"]
+    if format is Format.TS:
+        (tmp_path / "socket.ts").write_text(render_module(options), encoding="utf-8")
+        files.append("socket.ts")
+    else:
+        (tmp_path / "socket.js").write_text(render_module(options), encoding="utf-8")
+        (tmp_path / "socket.d.ts").write_text(
+            render_declarations(options, format), encoding="utf-8"
+        )
+        files.append("socket.d.ts")
+    (tmp_path / "usage.ts").write_text((TYPES_DIR / usage).read_text(encoding="utf-8"))
+    result = run_tsc(tmp_path, files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        # The longest message a literal may be, with quotes of both kinds and escapes.
+        {
+            "heartbeat": "30s",
+            "heartbeat-message": '{"t":"p","n":"it\'s <\\\\> \\n","pad":"' + "x" * 2 + '"}',
+        },
+        {flag.replace("_", "-"): value for flag, value in EVERY_FEATURE_OFF.items()},
+    ],
+    ids=["every-feature-on", "every-feature-off"],
+)
+def test_every_feature_profile_passes_prettier_check(tmp_path: Path, flags: dict[str, str]) -> None:
+    options = build_options({**flags, "format": "esm,cjs,iife,ts", "types": "true"})
+    outputs = plan_outputs(options, tmp_path / "socket.js")
+    for output in outputs:
+        output.path.write_text(output.render(options), encoding="utf-8")
+    result = run_prettier_check([output.path for output in outputs])
+    assert result.returncode == 0, result.stdout + result.stderr
