@@ -107,6 +107,15 @@ function detach(socket) {
   socket.onerror = noop;
 }
 
+function release(socket) {
+  // A connection given up on may have a dead peer. Node's `ws` answers close() by waiting up
+  // to 30 s for a close frame such a peer never sends, holding the process open; terminate()
+  // lets go now. Browsers have no terminate() and finish the close in the background.
+  const terminate = socket.terminate;
+  if (typeof terminate === "function") terminate.call(socket);
+  else socket.close();
+}
+
 /**
  * A WebSocket that reconnects by the close-code policy above: a drop-in for `new WebSocket()`.
  * Fires "reconnecting" (code, reason, attempt, delay) on a transient close and "close" once,
@@ -277,7 +286,7 @@ export class ReconnectingSocket extends EventTarget {
 
   /** Gives up the current connection or attempt as if it dropped (1006), and retries. */
   _abandon(reason) {
-    if (this._socket) this._socket.close();
+    if (this._socket) release(this._socket);
     this._onClose(ABNORMAL_CLOSURE, reason, false);
   }
 
