@@ -59,7 +59,7 @@ def test_five_browser_clients_across_chaos_lose_nothing_the_module_holds_and_nev
     render_to: RenderTo, page: Any, tmp_path: Path
 ) -> None:
     module = render_to(**SOAK_FLAGS)
-    plan = ChaosPlan(seconds=15, seed=11)
+    plan = ChaosPlan(seconds=15, seed=11, wait_for_clients=CLIENTS)
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
     with ChaosServer(plan) as server:

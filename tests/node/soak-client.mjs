@@ -35,8 +35,11 @@ function tracedWebSocket(WebSocketBase, wired, sockets) {
     }
 
     send(data) {
-      const { n } = JSON.parse(data);
-      if (n) wired[n] = this.ordinal;
+      // Numbered messages are JSON; anything else (a heartbeat) is the module's own.
+      if (data.startsWith("{")) {
+        const { n } = JSON.parse(data);
+        if (n) wired[n] = this.ordinal;
+      }
       super.send(data);
     }
   };

@@ -61,6 +61,9 @@ class ChaosPlan:
 
     seconds: float = 30.0
     """How long faults are injected before the ending."""
+    wait_for_clients: int = 0
+    """Start the chaos clock once this many clients have connected (at most 10 s from the
+    start), so that slow-starting clients do not miss it."""
     seed: int = 1
     gap: tuple[float, float] = (0.05, 0.4)
     """Time between two faults."""
@@ -94,6 +97,7 @@ class ChaosConnection(Connection):
     socket: int = 0
     fate: str = ""
     """What ended it: a fault's name, "final" (the closing 1000) or "client" (the client closed)."""
+    silent_at: float | None = None
     final_at: float | None = None
 
 
@@ -118,6 +122,7 @@ class ChaosServer(ListeningServer):
         # Open connections a fault may hit: not silent, not already ending.
         self._live: dict[int, tuple[ChaosConnection, ServerConnection]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._silenced: list[asyncio.Transport] = []
 
     def __enter__(self) -> ChaosServer:
         super().__enter__()
@@ -130,6 +135,9 @@ class ChaosServer(ListeningServer):
     async def _shutdown(self) -> None:
         for task in self._tasks:
             task.cancel()
+        # A silent connection reads nothing, so it would never finish a closing handshake.
+        for transport in self._silenced:
+            transport.abort()
         await super()._shutdown()
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
@@ -139,6 +147,11 @@ class ChaosServer(ListeningServer):
 
     # -- faults --------------------------------------------------------------------------------
     async def _inject_faults(self) -> None:
+        waiting_until = time.monotonic() + 10
+        while time.monotonic() < waiting_until and (
+            len({record.client for record in self.connections}) < self.plan.wait_for_clients
+        ):
+            await asyncio.sleep(0.01)
         deadline = time.monotonic() + self.plan.seconds
         names = list(self.plan.weights)
         weights = [self.plan.weights[name] for name in names]
@@ -172,7 +185,7 @@ class ChaosServer(ListeningServer):
         if fault == "drop":
             websocket.transport.abort()
         elif fault == "silent":
-            self._go_silent(websocket)
+            self._go_silent(record, websocket)
         else:
             code = int(fault.removeprefix("close-"))
             self._spawn(self._close(websocket, code, fault))
@@ -184,9 +197,11 @@ class ChaosServer(ListeningServer):
             record.fate = fate
         return taken
 
-    def _go_silent(self, websocket: ServerConnection) -> None:
+    def _go_silent(self, record: ChaosConnection, websocket: ServerConnection) -> None:
         # Reading nothing means answering nothing: no messages, no pongs, no close frames.
         websocket.transport.pause_reading()
+        record.silent_at = time.monotonic()
+        self._silenced.append(websocket.transport)
         self._thread.loop.call_later(
             self._random.uniform(*self.plan.silent_for), websocket.transport.abort
         )
@@ -218,7 +233,7 @@ class ChaosServer(ListeningServer):
         if not self.ending and self._random.random() < self.plan.silent_on_accept_chance:
             record.fate = "silent-on-accept"
             self.faults["silent-on-accept"] += 1
-            self._go_silent(websocket)
+            self._go_silent(record, websocket)
         else:
             self._live[record.index] = (record, websocket)
             if self.ending:

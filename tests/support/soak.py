@@ -32,7 +32,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -286,7 +286,7 @@ def run_node_soak(
     of them calling `close()` at a random moment of the chaos; check and count."""
     started = time.monotonic()
     configs = soak_configs(clients, plan, closers, every)
-    with ChaosServer(plan) as server:
+    with ChaosServer(replace(plan, wait_for_clients=clients)) as server:
         running = [
             NodeClient(module, {"url": server.url, **config}, script=SOAK_SCRIPT)
             for config in configs
