@@ -1,7 +1,8 @@
 """Leaks across reconnects: 1,000 cycles in one Node process (`tests/node/leak.mjs`). The server
 closes (4000, retried with backoff) or drops every other connection at once, and the backoff is
 1 ms, so the cycles run back to back. Old sockets must be unhooked and collectable, no timer may
-survive the step that made it, and the heap must not grow with the number of cycles."""
+survive the step that made it (the heartbeat's included), and the heap must not grow with the
+number of cycles."""
 
 from __future__ import annotations
 
@@ -42,17 +43,20 @@ def cycle(module: Path, cycles: int) -> dict[str, Any]:
     return {**cycled, **heap, "connections": connections}
 
 
+@pytest.mark.parametrize("heartbeat", ["off", "1s"], ids=["heartbeat-off", "heartbeat-on"])
 def test_a_thousand_reconnects_leave_no_listener_timer_socket_or_heap_growth(
-    render_to: RenderTo, node: str
+    render_to: RenderTo, node: str, heartbeat: str
 ) -> None:
-    result = cycle(render_to(**FAST_CYCLES), 1000)
+    result = cycle(render_to(heartbeat=heartbeat, **FAST_CYCLES), 1000)
     print(result)
     assert (result["cycles"], result["connections"], result["made"]) == (1000, 1000, 1000)
     # Each old socket keeps only the no-op "error" listener that stops `ws` from throwing.
     assert result["listenersLeft"] == {"open": 0, "message": 0, "close": 0, "error": 1}
     assert result["listenersAtEnd"] == result["listenersAtStart"]
-    # One timer at a time: the pending retry while reconnecting, none once open or closed.
-    assert (result["maxTimersReconnecting"], result["maxTimersOpen"]) == (1, 0)
+    # One timer at a time: the pending retry while reconnecting; once open, none, or the
+    # heartbeat's; none after the close.
+    expected_open = 0 if heartbeat == "off" else 1
+    assert (result["maxTimersReconnecting"], result["maxTimersOpen"]) == (1, expected_open)
     assert result["timersAfterClose"] == 0
     assert result["alive"] == 0, "old WebSocket objects are still referenced"
     assert result["endHeap"] - result["halfHeap"] < MAX_HEAP_GROWTH, result

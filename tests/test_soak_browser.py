@@ -18,7 +18,13 @@ from tests.conftest import RenderTo
 from tests.support.browser import StaticServer
 from tests.support.chaos import ChaosPlan, ChaosServer
 from tests.support.node import NODE_DIR
-from tests.support.soak import SOAK_FLAGS, ClientRun, check_soak, soak_configs
+from tests.support.soak import (
+    HEARTBEAT_MESSAGE,
+    SOAK_FLAGS,
+    ClientRun,
+    check_soak,
+    soak_configs,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +65,7 @@ def test_five_browser_clients_across_chaos_lose_nothing_the_module_holds_and_nev
     render_to: RenderTo, page: Any, tmp_path: Path
 ) -> None:
     module = render_to(**SOAK_FLAGS)
-    plan = ChaosPlan(seconds=15, seed=11, wait_for_clients=CLIENTS)
+    plan = ChaosPlan(seconds=15, seed=11, wait_for_clients=CLIENTS, heartbeat=HEARTBEAT_MESSAGE)
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
     with ChaosServer(plan) as server:
@@ -78,13 +84,10 @@ def test_five_browser_clients_across_chaos_lose_nothing_the_module_holds_and_nev
             # try again after its final close would have done so by now.
             time.sleep(1.5)
             soak = page.evaluate("window.soak")
+    errors = [{"type": "page-error", "message": error} for error in soak["errors"] + page_errors]
     runs = [
-        ClientRun(
-            str(client),
-            soak[str(client)]
-            + [{"type": "page-error", "message": error} for error in soak["errors"] + page_errors],
-        )
-        for client in range(CLIENTS)
+        ClientRun(config["client"], soak[config["client"]] + errors, group=config["group"])
+        for config in clients
     ]
     # Chromium drops what it had not yet sent when the server's close arrives (tail only).
     report = check_soak(server, runs, close_crossing_loses=True)

@@ -21,6 +21,7 @@ class Records:
     attempts: list[Attempt] = field(default_factory=list)
     faults: Counter[str] = field(default_factory=Counter)
     down_periods: list[tuple[float, float]] = field(default_factory=list)
+    heartbeats: int = 0
 
 
 def connection(

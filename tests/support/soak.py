@@ -50,14 +50,23 @@ EXIT_WITHIN = 1.0
 LIFECYCLE_EVENTS = ("open", "reconnecting", "close")
 
 # Short delays so a ~30 s chaos run sees hundreds of reconnects. The connect timeout sits below
-# the server's 1 s stall, so a stalled handshake is abandoned and retried.
+# the server's 1 s stall, so a stalled handshake is abandoned and retried. The heartbeat is on
+# in the module and turned off at runtime for every other client (GROUPS), so one run shows the
+# module both ways.
 SOAK_FLAGS: dict[str, str] = {
     "restart_delay": "50ms-300ms",
     "backoff_initial": "50ms",
     "backoff_max": "1s",
     "connect_timeout": "400ms",
     "stable_after": "2s",
+    "heartbeat": "200ms",
+    "heartbeat_timeout": "300ms",
 }
+HEARTBEAT_MESSAGE = "ping"  # the module's default --heartbeat-message
+GROUPS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("heartbeat", {}),
+    ("no heartbeat", {"heartbeatInterval": 0}),
+)
 
 
 
@@ -68,6 +77,7 @@ class ServerRecords(Protocol):
     attempts: list[Attempt]
     faults: Counter[str]
     down_periods: list[tuple[float, float]]
+    heartbeats: int
 
 
 @dataclass
@@ -79,6 +89,8 @@ class ClientRun:
     exit_code: int | None = None
     exit_after_close: float | None = None
     stderr: str = ""
+    group: str = ""
+    """A label for the client's runtime options; losses are counted per group."""
 
 
 @dataclass
@@ -110,8 +122,8 @@ def _counter_text(counter: Counter[str]) -> str:
 
 
 def reconnect_cause(event: dict[str, Any], opened: bool) -> str:
-    if event["reason"] == "connect timeout":
-        return "connect timeout"
+    if event["reason"] in ("connect timeout", "heartbeat timeout"):
+        return str(event["reason"])
     if event["code"] == 1006:
         return "1006 dropped" if opened else "1006 before open"
     return str(event["code"])
@@ -129,6 +141,7 @@ def check_soak(
     report.counts["connections"] = len(server.connections)
     report.counts["handshakes"] = len(server.attempts)
     report.counts["refusal windows"] = len(server.down_periods)
+    report.counts["heartbeats answered"] = server.heartbeats
     for run in runs:
         _check_client(run, server, report, close_crossing_loses)
     exits = [run.exit_after_close for run in runs if run.exit_after_close is not None]
@@ -239,7 +252,8 @@ def _check_client(
                     f"ended with a close handshake ({connection.fate})"
                 )
             else:
-                report.losses[f"{kind}, {cause}"] += 1
+                group = f"{run.group}: " if run.group else ""
+                report.losses[f"{group}{kind}, {cause}"] += 1
     report.counts["delivered"] += len(delivered)
 
     # -- the end, and nothing after it -------------------------------------------------------
@@ -286,7 +300,8 @@ def run_node_soak(
     of them calling `close()` at a random moment of the chaos; check and count."""
     started = time.monotonic()
     configs = soak_configs(clients, plan, closers, every)
-    with ChaosServer(replace(plan, wait_for_clients=clients)) as server:
+    plan = replace(plan, wait_for_clients=clients, heartbeat=HEARTBEAT_MESSAGE)
+    with ChaosServer(plan) as server:
         running = [
             NodeClient(module, {"url": server.url, **config}, script=SOAK_SCRIPT)
             for config in configs
@@ -299,8 +314,7 @@ def run_node_soak(
                 timeout=plan.seconds + 20,
             )
             runs = [
-                _finished_run(config["client"], node)
-                for config, node in zip(configs, running, strict=True)
+                _finished_run(config, node) for config, node in zip(configs, running, strict=True)
             ]
         finally:
             for node in running:
@@ -313,12 +327,16 @@ def run_node_soak(
 def soak_configs(
     clients: int, plan: ChaosPlan, closers: int = 0, every: tuple[int, int] = (10, 60)
 ) -> list[dict[str, Any]]:
-    """Each client's configuration for soak-client.mjs (without the url)."""
+    """Each client's configuration for soak-client.mjs (without the url): its group's runtime
+    options (GROUPS, in turn), its seed, and for the last `closers`, when to call close()."""
     draw = random.Random(plan.seed)
     configs: list[dict[str, Any]] = []
     for number in range(clients):
+        group, options = GROUPS[number % len(GROUPS)]
         config: dict[str, Any] = {
             "client": str(number),
+            "group": group,
+            "options": options,
             "seed": plan.seed * 1000 + number,
             "every": list(every),
         }
@@ -328,13 +346,15 @@ def soak_configs(
     return configs
 
 
-def _finished_run(client: str, node: NodeClient) -> ClientRun:
+def _finished_run(config: dict[str, Any], node: NodeClient) -> ClientRun:
     code = node.wait_exit(10)
     closes = node.of("close")
     exit_after = None
     if closes and node.exited_at is not None:
         exit_after = node.exited_at - closes[-1]["received_at"]
-    return ClientRun(client, node.events, code, exit_after, node.stderr())
+    return ClientRun(
+        config["client"], node.events, code, exit_after, node.stderr(), config["group"]
+    )
 
 
 def main() -> None:
