@@ -50,7 +50,8 @@ function tracedWebSocket(WebSocketBase, wired, sockets) {
  *   SocketClass: the generated class; WebSocket: the class it connects with;
  *   url (without a query), client (an id), seed, options (runtime options),
  *   every: [min, max] ms between sends, burst: chance of a burst of 10-29 messages at once,
- *   closeAfter: ms after which to call close() (optional)
+ *   closeAfter: ms after which to call close() (optional), urlProvider: pass the URL as an
+ *   async function (optional)
  * @param {(type: string, fields?: object) => void} report
  */
 export function runSoakClient(config, report) {
@@ -67,7 +68,12 @@ export function runSoakClient(config, report) {
   let closer = null;
   let finished = false;
 
-  const socket = new config.SocketClass(`${config.url}?client=${config.client}`, undefined, {
+  // With `urlProvider`, the URL is a function resolving after 0-30 ms, as a token fetch would.
+  const target = `${config.url}?client=${config.client}`;
+  const url = config.urlProvider
+    ? () => new Promise((resolve) => setTimeout(() => resolve(target), random() * 30))
+    : target;
+  const socket = new config.SocketClass(url, undefined, {
     ...config.options,
     WebSocket: tracedWebSocket(config.WebSocket, wired, sockets),
   });

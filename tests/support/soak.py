@@ -51,8 +51,8 @@ LIFECYCLE_EVENTS = ("open", "reconnecting", "close")
 
 # Short delays so a ~30 s chaos run sees hundreds of reconnects. The connect timeout sits below
 # the server's 1 s stall, so a stalled handshake is abandoned and retried. The heartbeat is on
-# in the module and turned off at runtime for every other client (GROUPS), so one run shows the
-# module both ways.
+# in the module and turned off at runtime for some clients, and some get their URL from an async
+# function (GROUPS, in turn), so one run shows the module each way.
 SOAK_FLAGS: dict[str, str] = {
     "restart_delay": "50ms-300ms",
     "backoff_initial": "50ms",
@@ -65,7 +65,8 @@ SOAK_FLAGS: dict[str, str] = {
 HEARTBEAT_MESSAGE = "ping"  # the module's default --heartbeat-message
 GROUPS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("heartbeat", {}),
-    ("no heartbeat", {"heartbeatInterval": 0}),
+    ("no heartbeat", {"options": {"heartbeatInterval": 0}}),
+    ("heartbeat, async URL provider", {"urlProvider": True}),
 )
 
 
@@ -332,11 +333,11 @@ def soak_configs(
     draw = random.Random(plan.seed)
     configs: list[dict[str, Any]] = []
     for number in range(clients):
-        group, options = GROUPS[number % len(GROUPS)]
+        group, settings = GROUPS[number % len(GROUPS)]
         config: dict[str, Any] = {
             "client": str(number),
             "group": group,
-            "options": options,
+            **settings,
             "seed": plan.seed * 1000 + number,
             "every": list(every),
         }
