@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.codes import CLOSE_CODES, Action, lookup
+from generator.codes import CLOSE_CODES, Action, lookup, merge_ranges
 from generator.options import GeneratorOptions
 
 
 @dataclass(frozen=True)
 class PolicyRow:
-    """Codes `first`..`last` take `action`; `why` becomes the comment beside it in the JS."""
+    """Codes `first`..`last` take `action`."""
 
     first: int
     last: int
     action: Action
-    why: str
+
+
+@dataclass(frozen=True)
+class PolicyLine:
+    """One line of the module's CLOSE_POLICY block: a row, or a comment saying why."""
+
+    row: PolicyRow | None = None
+    comment: str = ""
 
 
 def action_for(options: GeneratorOptions, code: int) -> Action:
@@ -31,22 +38,49 @@ def action_for(options: GeneratorOptions, code: int) -> Action:
 
 
 def policy_rows(options: GeneratorOptions) -> list[PolicyRow]:
-    """The rows the module embeds, in lookup order: the first row covering a code decides.
+    """The codes that do not retry, merged into ranges; a code no row covers retries.
 
-    The user's overrides come first so that they win over the table rows after them."""
+    Rows never overlap, so their order does not matter to a lookup, and the common case (retry)
+    costs the module no bytes."""
+    candidates = options.stop_on | {
+        code
+        for row in CLOSE_CODES
+        if row.action is not Action.RETRY
+        for code in range(row.first, row.end + 1)
+    }
     rows: list[PolicyRow] = []
-    for code in sorted(options.stop_on | options.retry_on):
-        why = "--stop-on" if code in options.stop_on else "--retry-on"
+    for code in sorted(candidates):
         action = action_for(options, code)
+        if action is Action.RETRY:
+            continue
         previous = rows[-1] if rows else None
-        if previous and (previous.last, previous.action, previous.why) == (code - 1, action, why):
-            rows[-1] = PolicyRow(previous.first, code, action, why)
+        if previous and (previous.last, previous.action) == (code - 1, action):
+            rows[-1] = PolicyRow(previous.first, code, action)
         else:
-            rows.append(PolicyRow(code, code, action, why))
-    rows.extend(
-        PolicyRow(row.first, row.end, row.action, f"{row.name}: {row.why}") for row in CLOSE_CODES
-    )
+            rows.append(PolicyRow(code, code, action))
     return rows
+
+
+def policy_lines(options: GeneratorOptions) -> list[PolicyLine]:
+    """The rows, each after comments on the decisions it carries: one per table code, one per
+    --stop-on/--retry-on range. Retried codes get a comment too, though they need no row."""
+    notes: list[tuple[int, PolicyLine]] = [
+        (row.first, PolicyLine(comment=f"{row.label} {row.name}, {row.action}: {row.why}"))
+        for row in CLOSE_CODES
+    ]
+    for flag, codes in (("stop-on", options.stop_on), ("retry-on", options.retry_on)):
+        notes.extend(
+            (first, PolicyLine(comment=f"{_label(first, last)} overridden by --{flag}"))
+            for first, last in merge_ranges(codes)
+        )
+    rows = [(row.last, PolicyLine(row=row)) for row in policy_rows(options)]
+    # Every comment on a code a row covers comes before that row.
+    ordered = sorted(notes + rows, key=lambda item: (item[0], item[1].row is not None))
+    return [line for _, line in ordered]
+
+
+def _label(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def describe_action(options: GeneratorOptions, code: int) -> str:

@@ -13,7 +13,7 @@ from generator import __version__
 from generator.formats import DECLARATIONS_TEMPLATE, Format
 from generator.jsliteral import js_string
 from generator.options import GeneratorOptions
-from generator.policy import policy_rows
+from generator.policy import policy_lines
 
 
 def templates_dir() -> Path:
@@ -55,7 +55,7 @@ def default_settings(options: GeneratorOptions) -> list[Setting]:
         Setting("restartDelayMin", low, "restart-delay"),
         Setting("restartDelayMax", high, "restart-delay"),
         Setting("backoffInitial", options.backoff_initial, "backoff-initial"),
-        Setting("backoffFactor", options.backoff_factor, "backoff-factor"),
+        Setting("backoffFactor", _js_number(options.backoff_factor), "backoff-factor"),
         Setting("backoffMax", options.backoff_max, "backoff-max"),
         Setting("maxRetries", options.max_retries, "max-retries"),
         Setting("connectTimeout", options.connect_timeout, "connect-timeout"),
@@ -73,6 +73,11 @@ def default_settings(options: GeneratorOptions) -> list[Setting]:
             else []
         ),
     ]
+
+
+def _js_number(value: float) -> int | float:
+    # 2.0 would print as "2.0"; a reader expects "2".
+    return int(value) if value.is_integer() else value
 
 
 def render_module(options: GeneratorOptions, format: Format | None = None) -> str:
@@ -94,7 +99,7 @@ def _context(options: GeneratorOptions, format: Format) -> dict[str, Any]:
         "version": __version__,
         "header_options": options.to_flags(),
         "defaults": default_settings(options),
-        "policy": policy_rows(options),
+        "policy": policy_lines(options),
         "class_name": options.class_name,
         "global_name": options.iife_global if format is Format.IIFE else None,
         "typescript": format is Format.TS,

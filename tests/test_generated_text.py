@@ -107,16 +107,36 @@ def policy_rows_in(text: str) -> list[tuple[int, int, str]]:
 
 
 def test_policy_has_the_1000_stop_and_1012_restart_branches() -> None:
-    rows = policy_rows_in(render_module(GeneratorOptions()))
+    text = render_module(GeneratorOptions())
+    rows = policy_rows_in(text)
     assert (1000, 1000, "stop") in rows
     assert (1012, 1012, "restart") in rows
-    assert len(rows) == len(CLOSE_CODES)
+    # Only codes that do not retry need a row; the rest fall through to the retry default.
+    assert rows == [
+        (1000, 1000, "stop"),
+        (1002, 1003, "stop"),
+        (1007, 1010, "stop"),
+        (1012, 1012, "restart"),
+        (1013, 1013, "retry-later"),
+        (1015, 1015, "stop"),
+        (3000, 3000, "stop"),
+        (3003, 3003, "stop"),
+    ]
+    # ... and every code of the table still has its reason in a comment.
+    for row in CLOSE_CODES:
+        assert f"  // {row.label} {row.name}, {row.action}: {row.why}\n" in text
 
 
-def test_overrides_come_before_the_table_so_they_win() -> None:
+def test_overrides_replace_the_table_rows_they_cover() -> None:
     options = build_options({"stop-on": "4400-4499,1012", "retry-on": "1000"})
-    rows = policy_rows_in(render_module(options))
-    assert rows[:3] == [(1000, 1000, "retry"), (1012, 1012, "stop"), (4400, 4499, "stop")]
+    text = render_module(options)
+    rows = policy_rows_in(text)
+    assert (1000, 1000, "stop") not in rows, "--retry-on 1000 leaves 1000 to the retry default"
+    assert (1012, 1012, "stop") in rows and (1012, 1012, "restart") not in rows
+    assert (4400, 4499, "stop") in rows
+    assert "  // 4400-4499 overridden by --stop-on\n" in text
+    ends = [edge for first, last, _ in rows for edge in (first, last)]
+    assert ends == sorted(ends), "rows never overlap"
 
 
 def test_no_template_syntax_leaks() -> None:

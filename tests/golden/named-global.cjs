@@ -34,7 +34,7 @@ const DEFAULTS = Object.freeze({
   restartDelayMin: 1000, // --restart-delay
   restartDelayMax: 5000, // --restart-delay
   backoffInitial: 1000, // --backoff-initial
-  backoffFactor: 2.0, // --backoff-factor
+  backoffFactor: 2, // --backoff-factor
   backoffMax: 30000, // --backoff-max
   maxRetries: Infinity, // --max-retries
   connectTimeout: 10000, // --connect-timeout
@@ -43,33 +43,41 @@ const DEFAULTS = Object.freeze({
 });
 
 /**
- * What to do when a connection closes, by code; the first row covering the code decides and
- * codes no row covers retry with backoff. "stop" ends for good, "retry" backs off with full
- * jitter, "restart" waits a random delay in the restart window, "retry-later" backs off but
- * never sooner than the restart window's end.
+ * What to do when a connection closes, by code: [first, last, action] rows that never overlap;
+ * a code no row covers retries with backoff (full jitter). "stop" ends for good, "restart" waits
+ * a random delay in the restart window, "retry-later" backs off but never sooner than the
+ * restart window's end. Each code's reason is the comment above its row.
  * @type {Array<[number, number, CloseAction]>}
  */
 const CLOSE_POLICY = [
-  [1000, 1000, "stop"], // Normal Closure: the session is over and both sides agree
-  [1001, 1001, "retry"], // Going Away: the server may come back; back off rather than hammer it
-  [1002, 1002, "stop"], // Protocol Error: a protocol bug does not heal by reconnecting
-  [1003, 1003, "stop"], // Unsupported Data: the same data would be refused again
-  [1004, 1004, "retry"], // Reserved: no defined meaning, so treat it like any unknown code
-  [1005, 1005, "retry"], // No Status Received: no code means no reason to give up
-  [1006, 1006, "retry"], // Abnormal Closure: a dropped connection is what reconnecting is for
-  [1007, 1007, "stop"], // Invalid Frame Payload Data: the same payload would be refused again
-  [1008, 1008, "stop"], // Policy Violation: an auth or policy failure repeats on every attempt
-  [1009, 1009, "stop"], // Message Too Big: the same message would be refused again
-  [1010, 1010, "stop"], // Mandatory Extension: the negotiation would fail again
-  [1011, 1011, "retry"], // Internal Error: a server fault may be transient
-  [1012, 1012, "restart"], // Service Restart: a planned restart; a random delay spreads the fleet's return
-  [1013, 1013, "retry-later"], // Try Again Later: the server asked for time; wait out the restart window
-  [1014, 1014, "retry"], // Bad Gateway: an upstream failure is usually transient
-  [1015, 1015, "stop"], // TLS Handshake: a certificate problem does not heal by reconnecting
-  [3000, 3000, "stop"], // Unauthorized: the same credentials would be refused again
-  [3003, 3003, "stop"], // Forbidden: permissions do not change by reconnecting
-  [3008, 3008, "retry"], // Timeout: a timeout is transient
-  [4000, 4999, "retry"], // Application-defined: the application's own meaning; mark fatal ones with --stop-on
+  // 1000 Normal Closure, stop: the session is over and both sides agree
+  [1000, 1000, "stop"],
+  // 1001 Going Away, retry: the server may come back; back off rather than hammer it
+  // 1002 Protocol Error, stop: a protocol bug does not heal by reconnecting
+  // 1003 Unsupported Data, stop: the same data would be refused again
+  [1002, 1003, "stop"],
+  // 1004 Reserved, retry: no defined meaning, so treat it like any unknown code
+  // 1005 No Status Received, retry: no code means no reason to give up
+  // 1006 Abnormal Closure, retry: a dropped connection is what reconnecting is for
+  // 1007 Invalid Frame Payload Data, stop: the same payload would be refused again
+  // 1008 Policy Violation, stop: an auth or policy failure repeats on every attempt
+  // 1009 Message Too Big, stop: the same message would be refused again
+  // 1010 Mandatory Extension, stop: the negotiation would fail again
+  [1007, 1010, "stop"],
+  // 1011 Internal Error, retry: a server fault may be transient
+  // 1012 Service Restart, restart: a planned restart; a random delay spreads the fleet's return
+  [1012, 1012, "restart"],
+  // 1013 Try Again Later, retry-later: the server asked for time; wait out the restart window
+  [1013, 1013, "retry-later"],
+  // 1014 Bad Gateway, retry: an upstream failure is usually transient
+  // 1015 TLS Handshake, stop: a certificate problem does not heal by reconnecting
+  [1015, 1015, "stop"],
+  // 3000 Unauthorized, stop: the same credentials would be refused again
+  [3000, 3000, "stop"],
+  // 3003 Forbidden, stop: permissions do not change by reconnecting
+  [3003, 3003, "stop"],
+  // 3008 Timeout, retry: a timeout is transient
+  // 4000-4999 Application-defined, retry: the application's own meaning; mark fatal ones with --stop-on
 ];
 
 const READY_STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
