@@ -26,8 +26,8 @@ function seededRandom(seed) {
  * which object a connection belongs to) and notes in `wired[n]` the ordinal of the socket that
  * message n was written to.
  */
-function tracedWebSocket(WebSocketBase, wired, sockets) {
-  return class TracedWebSocket extends WebSocketBase {
+function tracedWebSocket(WebSocketBase, wired, sockets, report) {
+  class TracedWebSocket extends WebSocketBase {
     constructor(url, ...rest) {
       const ordinal = ++sockets.made;
       super(`${url}&socket=${ordinal}`, ...rest);
@@ -42,7 +42,16 @@ function tracedWebSocket(WebSocketBase, wired, sockets) {
       }
       super.send(data);
     }
-  };
+  }
+  // Node's ws only: a socket the module gives up on is terminated; what it had not yet
+  // written (bufferedAmount) is dropped with it.
+  if (typeof WebSocketBase.prototype.terminate === "function") {
+    TracedWebSocket.prototype.terminate = function terminate() {
+      report("terminated", { socket: this.ordinal, unsent: this.bufferedAmount });
+      WebSocketBase.prototype.terminate.call(this);
+    };
+  }
+  return TracedWebSocket;
 }
 
 /**
@@ -75,7 +84,7 @@ export function runSoakClient(config, report) {
     : target;
   const socket = new config.SocketClass(url, undefined, {
     ...config.options,
-    WebSocket: tracedWebSocket(config.WebSocket, wired, sockets),
+    WebSocket: tracedWebSocket(config.WebSocket, wired, sockets, report),
   });
 
   function sendOne() {

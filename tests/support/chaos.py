@@ -242,7 +242,10 @@ class ChaosServer(ListeningServer):
             async for message in websocket:
                 if self.plan.heartbeat is not None and message == self.plan.heartbeat:
                     self.heartbeats += 1
-                    await websocket.send(message)
+                    # Once our close frame is out we may not answer, but must keep reading:
+                    # messages the client sent before it saw the close still arrive.
+                    with contextlib.suppress(ConnectionClosed):
+                        await websocket.send(message)
                     continue
                 record.messages.append(message)
                 if isinstance(message, str) and message.startswith('{"last"'):

@@ -220,6 +220,9 @@ def _check_client(
         breach(f"messages written to sockets {sorted(unknown)}, which the server never accepted")
 
     # -- what the server got -----------------------------------------------------------------
+    terminated = {
+        event["socket"]: event["unsent"] for event in run.events if event["type"] == "terminated"
+    }
     delivered: set[int] = set()
     previous = 0
     lasts: list[int] = []
@@ -248,9 +251,11 @@ def _check_client(
             kind = "queued" if number in queued else "sent while open"
             cause = _loss_cause(connection, close_crossing_loses)
             if cause is None:
+                note = terminated.get(connection.socket)
                 breach(
                     f"message {number} ({kind}) lost on socket {connection.socket}, which "
                     f"ended with a close handshake ({connection.fate})"
+                    + (f"; the module terminated it with {note} bytes unsent" if note else "")
                 )
             else:
                 group = f"{run.group}: " if run.group else ""
