@@ -32,7 +32,7 @@ GLOBALS_USED_BY_MODULE = frozenset(
 NAMES_DECLARED_BY_MODULE = frozenset(
     """
     NORMAL_CLOSURE ABNORMAL_CLOSURE DEFAULTS CLOSE_POLICY READY_STATES EVENT_TYPES noop
-    createEvent closeAction reconnectDelay detach CloseAction ClosePolicy SendData
+    createEvent closeAction reconnectDelay detach release CloseAction ClosePolicy SendData
     WebSocketClass Settings Options ReconnectingEvent SocketEventMap HandlerSlots GlobalClass
     GlobalInstance listenForWake UrlProvider CloseInfo withDefaults
     """.split()

@@ -144,6 +144,15 @@ function detach(socket) {
   socket.onerror = noop;
 }
 
+function release(socket) {
+  // A connection given up on may have a dead peer. Node's `ws` answers close() by waiting up
+  // to 30 s for a close frame such a peer never sends, holding the process open; terminate()
+  // lets go now. Browsers have no terminate() and finish the close in the background.
+  const terminate = socket.terminate;
+  if (typeof terminate === "function") terminate.call(socket);
+  else socket.close();
+}
+
 /**
  * A WebSocket that reconnects by the close-code policy above: a drop-in for `new WebSocket()`.
  * Fires "reconnecting" (code, reason, attempt, delay) on a transient close and "close" once,
@@ -290,7 +299,7 @@ class LiveSocket extends EventTarget {
     clearTimeout(this._timer);
     if (this._socket) {
       detach(this._socket);
-      this._socket.close();
+      release(this._socket);
       this._socket = null;
     }
     this._attempt = this._openedAt = 0;
@@ -368,7 +377,7 @@ class LiveSocket extends EventTarget {
     if (socket) {
       // Detached first: some WebSockets fire "error" inside close() on a connecting socket.
       detach(socket);
-      socket.close();
+      release(socket);
     }
     this._onClose(ABNORMAL_CLOSURE, reason, false);
   }

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +29,21 @@ def ensure_node_packages() -> str:
 
 
 class NodeClient:
-    """One `node client.mjs` process; its events accumulate in `events` as they arrive."""
+    """One `node client.mjs` process (or another harness `script` taking the same arguments);
+    its events accumulate in `events` as they arrive."""
 
-    def __init__(self, module: Path, config: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        module: Path,
+        config: dict[str, Any],
+        script: Path = CLIENT,
+        node_args: Sequence[str] = (),
+    ) -> None:
         node = ensure_node_packages()
         self.events: list[dict[str, Any]] = []
         self.exited_at: float | None = None
         self.process = subprocess.Popen(
-            [node, str(CLIENT), str(module), json.dumps(config)],
+            [node, *node_args, str(script), str(module), json.dumps(config)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

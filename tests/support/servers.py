@@ -1,9 +1,11 @@
 """Real servers for behaviour tests, each on 127.0.0.1 in a background thread.
 
-`ScriptedServer` is a Python `websockets` server whose n-th connection follows the n-th
-`Script` (close with a code after a delay, drop TCP, go down for a while, echo); it records every
-connection and message with server-side monotonic times, so tests measure delays where they
-happen. `StallingServer` accepts TCP and never answers the handshake.
+`ListeningServer` is a Python `websockets` server that can stop listening for a while and come
+back on the same port. `ScriptedServer` builds on it: its n-th connection follows the n-th
+`Script` (close with a code after a delay, drop TCP, go down for a while, echo), and it records
+every connection and message with server-side monotonic times, so tests measure delays where they
+happen. `StallingServer` accepts TCP and never answers the handshake. `tests/support/chaos.py`
+builds its random fault-injecting server on `ListeningServer` too.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import threading
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
 
 
 @dataclass(frozen=True)
@@ -66,23 +69,22 @@ class _LoopThread:
         self._thread.join(5)
 
 
-class ScriptedServer:
-    def __init__(
-        self,
-        scripts: Sequence[Script] | Callable[[int], Script] = (),
-        default: Script = Script(),
-    ) -> None:
-        self._scripts = scripts
-        self._default = default
-        self.connections: list[Connection] = []
+class ListeningServer:
+    """A Python `websockets` server on 127.0.0.1 in its own loop thread, which can stop listening
+    for a while (connections are refused) and come back on the same port. Subclasses say what
+    happens to each connection (`_handle`) and, if they wish, to each handshake request
+    (`_process_request`)."""
+
+    def __init__(self) -> None:
         self.down_periods: list[tuple[float, float]] = []
         self._servers: list[Server] = []
-        self._sockets: dict[int, ServerConnection] = {}
+        self._listening = False
+        self._comeback: asyncio.TimerHandle | None = None
         self._thread = _LoopThread()
         self.port = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def __enter__(self) -> ScriptedServer:
+    def __enter__(self) -> Self:
         self._thread.call(self._listen())
         return self
 
@@ -96,18 +98,68 @@ class ScriptedServer:
 
     async def _listen(self) -> None:
         server = await serve(
-            self._handle, "127.0.0.1", self.port, compression=None, ping_interval=None
+            self._handle,
+            "127.0.0.1",
+            self.port,
+            process_request=self._process_request,
+            compression=None,
+            ping_interval=None,
         )
         self._servers.append(server)
+        self._listening = True
         self.port = server.sockets[0].getsockname()[1]
 
     async def _shutdown(self) -> None:
+        if self._comeback:
+            self._comeback.cancel()
         for server in self._servers:
             server.close()
         for server in self._servers:
             await server.wait_closed()
 
+    async def _go_down(self, seconds: float) -> None:
+        """Stop listening for `seconds`; a no-op while already down (the port is not ours)."""
+        if not self._listening:
+            return
+        # Stop listening first, so that a client's fast retry is refused rather than accepted.
+        self._servers[-1].server.close()
+        self._listening = False
+        began = time.monotonic()
+        self.down_periods.append((began, began + seconds))
+        self._comeback = asyncio.get_running_loop().call_later(
+            seconds, lambda: asyncio.ensure_future(self._listen())
+        )
+
     # -- behaviour -----------------------------------------------------------------------------
+    async def _handle(self, websocket: ServerConnection) -> None:
+        raise NotImplementedError
+
+    async def _process_request(
+        self, connection: ServerConnection, request: Request
+    ) -> Response | None:
+        return None  # complete the handshake
+
+    # -- waiting -------------------------------------------------------------------------------
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("server condition not met in time")
+            time.sleep(0.01)
+
+
+class ScriptedServer(ListeningServer):
+    def __init__(
+        self,
+        scripts: Sequence[Script] | Callable[[int], Script] = (),
+        default: Script = Script(),
+    ) -> None:
+        super().__init__()
+        self._scripts = scripts
+        self._default = default
+        self.connections: list[Connection] = []
+        self._sockets: dict[int, ServerConnection] = {}
+
     def _script_for(self, index: int) -> Script:
         if callable(self._scripts):
             return self._scripts(index)
@@ -147,28 +199,11 @@ class ScriptedServer:
         else:
             await websocket.close(script.code, script.reason)
 
-    async def _go_down(self, seconds: float) -> None:
-        # Stop listening first, so that a client's fast retry is refused rather than accepted.
-        self._servers[-1].server.close()
-        began = time.monotonic()
-        self.down_periods.append((began, began + seconds))
-        asyncio.get_running_loop().call_later(
-            seconds, lambda: asyncio.ensure_future(self._listen())
-        )
-
     def drop(self, index: int) -> None:
         """Abort connection `index`'s TCP now, with no close frame (the client sees 1006),
         at the moment a test chooses rather than on a script's clock."""
         transport = self._sockets[index].transport
         self._thread.loop.call_soon_threadsafe(transport.abort)
-
-    # -- waiting -------------------------------------------------------------------------------
-    def wait_until(self, condition: Callable[[], bool], timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise TimeoutError("server condition not met in time")
-            time.sleep(0.01)
 
 
 class StallingServer:

@@ -1,0 +1,164 @@
+"""The soak's checker, on records made by hand: it must catch each breach it claims to, or a
+green soak would prove nothing."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.support.chaos import Attempt, ChaosConnection
+from tests.support.soak import ClientRun, SoakReport, check_soak
+
+
+@dataclass
+class Records:
+    connections: list[ChaosConnection]
+    attempts: list[Attempt] = field(default_factory=list)
+    faults: Counter[str] = field(default_factory=Counter)
+    down_periods: list[tuple[float, float]] = field(default_factory=list)
+    heartbeats: int = 0
+
+
+def connection(
+    socket: int, numbers: list[int], fate: str, last: int | None = None
+) -> ChaosConnection:
+    messages: list[str | bytes] = [json.dumps({"n": number}) for number in numbers]
+    if last is not None:
+        messages.append(json.dumps({"last": last}))
+    return ChaosConnection(
+        socket,
+        opened_at=float(socket),
+        messages=messages,
+        client="0",
+        socket=socket,
+        fate=fate,
+        final_at=100.0 if fate == "final" else None,
+    )
+
+
+def run(wired: list[int], queued: Sequence[int] = (), **extra: Any) -> ClientRun:
+    close = {
+        "type": "close",
+        "code": 1000,
+        "reason": "soak over",
+        "stillSending": False,
+        "sent": len(wired) - 1,
+        "errors": 0,
+        "queued": list(queued),
+        "refused": [],
+        "wired": wired,
+    }
+    events: list[dict[str, Any]] = [{"type": "open"}, *extra.pop("events", []), close]
+    return ClientRun("0", events, **extra)
+
+
+# Messages 1-3 went out on socket 1, which was dropped after delivering 1 and 2;
+# 4-5 were queued and went out on socket 2, which the server closed for good.
+WIRED = [0, 1, 1, 1, 2, 2]
+
+
+def check(connections: list[ChaosConnection], client: ClientRun, **options: Any) -> SoakReport:
+    return check_soak(Records(connections), [client], **options)
+
+
+def test_a_clean_run_counts_the_tail_lost_on_a_dropped_connection() -> None:
+    report = check(
+        [connection(1, [1, 2], "drop"), connection(2, [4, 5], "final", last=5)],
+        run(WIRED, queued=[4, 5], exit_code=0, exit_after_close=0.1),
+    )
+    assert report.violations == []
+    assert report.losses == Counter({"sent while open, dropped": 1})
+    assert report.counts["delivered"] == 4
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "breach"),
+    [
+        ([1, 2, 3], [3, 4, 5], "message 3 delivered twice"),
+        ([1, 3, 2], [4, 5], "message 2 delivered after 3"),
+        ([1, 3], [4, 5], "socket 1 delivered [1, 3], not a prefix of [1, 2, 3]"),
+    ],
+)
+def test_duplicates_reordering_and_gaps_are_breaches(
+    first: list[int], second: list[int], breach: str
+) -> None:
+    report = check(
+        [connection(1, first, "drop"), connection(2, second, "final", last=5)], run(WIRED)
+    )
+    assert any(breach in violation for violation in report.violations), report.violations
+
+
+def test_a_message_that_never_left_the_queue_is_a_breach() -> None:
+    report = check(
+        [connection(1, [1, 2, 3], "drop"), connection(2, [5], "final", last=5)],
+        run([0, 1, 1, 1, 0, 2]),
+    )
+    assert report.violations == ["client 0: message 4 never left the module's queue"]
+
+
+def test_a_loss_on_a_connection_closed_with_a_handshake_is_a_breach_except_in_a_browser() -> None:
+    records = [connection(1, [1], "restart"), connection(2, [4, 5], "final", last=5)]
+    strict = check(records, run(WIRED))
+    assert len(strict.violations) == 2
+    assert "ended with a close handshake (restart)" in strict.violations[0]
+    lenient = check(records, run(WIRED), close_crossing_loses=True)
+    assert lenient.violations == []
+    assert lenient.losses == Counter({"sent while open, crossed by the server's close": 2})
+
+
+def test_an_attempt_after_the_final_1000_is_a_breach() -> None:
+    records = Records([connection(1, [1, 2, 3], "drop"), connection(2, [4, 5], "final", last=5)])
+    records.attempts.append(Attempt("0", 3, at=100.5, stalled=False))
+    report = check_soak(records, [run(WIRED)])
+    assert report.violations == ["client 0: 1 connection attempts after the final 1000"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "breach"),
+    [
+        ({"exit_after_close": 1.5}, "process exited 1.50 s after its final close"),
+        ({"exit_code": 70}, "process exited with 70"),
+        ({"stderr": "Error: boom"}, "wrote to stderr: Error: boom"),
+        ({"events": [{"type": "uncaught", "message": "boom"}]}, "uncaught: boom"),
+        ({"events": [{"type": "close", "code": 1000}]}, "2 close events, expected exactly 1"),
+    ],
+)
+def test_process_and_event_breaches(extra: dict[str, Any], breach: str) -> None:
+    records = [connection(1, [1, 2, 3], "drop"), connection(2, [4, 5], "final", last=5)]
+    report = check(records, run(WIRED, **extra))
+    assert report.violations == [f"client 0: {breach}"]
+
+
+def test_a_client_that_closes_itself_may_discard_only_its_newest_queued_messages() -> None:
+    called = {"type": "close-called", "made": 2, "readyState": 0}
+    records = [connection(1, [1, 2, 3], "drop"), connection(2, [4], "client")]
+    report = check(records, run([0, 1, 1, 1, 2, 0, 0], events=[called]))
+    assert report.violations == []
+    assert report.counts["discarded by close() (still queued)"] == 2
+
+    records = [connection(1, [1, 2, 3], "drop"), connection(2, [5], "client")]
+    gap = check(records, run([0, 1, 1, 1, 0, 2, 0], events=[called]))
+    assert gap.violations == [
+        "client 0: message 4 never left the module's queue",
+        "client 0: message 6 never left the module's queue",
+    ]
+
+
+def test_an_attempt_after_the_clients_own_close_is_a_breach() -> None:
+    called = {"type": "close-called", "made": 2, "readyState": 1}
+    records = Records([connection(1, [1, 2, 3], "drop"), connection(2, [4, 5], "client")])
+    records.attempts.append(Attempt("0", 3, at=5.0, stalled=False))
+    report = check_soak(records, [run(WIRED, events=[called])])
+    assert report.violations == ["client 0: 1 connection attempts after its own close()"]
+
+
+def test_an_event_after_the_final_close_is_a_breach() -> None:
+    records = [connection(1, [1, 2, 3], "drop"), connection(2, [4, 5], "final", last=5)]
+    client = run(WIRED)
+    client.events.append({"type": "reconnecting", "code": 1006, "reason": ""})
+    assert check(records, client).violations == ["client 0: reconnecting after the final close"]
