@@ -32,24 +32,10 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import WebSocket from "ws";
+import { report } from "./report.mjs";
 
 const [modulePath, configText] = process.argv.slice(2);
 const config = JSON.parse(configText);
-const started = performance.now();
-
-function report(type, fields) {
-  const line = { type, t: Math.round((performance.now() - started) * 10) / 10, ...fields };
-  process.stdout.write(JSON.stringify(line) + "\n");
-}
-
-process.on("uncaughtException", (error) => {
-  report("uncaught", { message: String(error && error.stack) });
-  process.exitCode = 70;
-});
-process.on("unhandledRejection", (error) => {
-  report("unhandled-rejection", { message: String(error && error.stack) });
-  process.exitCode = 71;
-});
 
 if (config.random !== undefined) Math.random = () => config.random;
 

@@ -9,24 +9,13 @@
 import { getEventListeners } from "node:events";
 import { pathToFileURL } from "node:url";
 import WebSocket from "ws";
+import { report } from "./report.mjs";
 
 const [modulePath, configText] = process.argv.slice(2);
 const config = JSON.parse(configText);
 const HALF_WAY = Math.ceil(config.cycles / 2);
 const EVENT_TYPES = ["open", "message", "error", "close", "reconnecting"];
 
-function report(type, fields) {
-  process.stdout.write(JSON.stringify({ type, ...fields }) + "\n");
-}
-
-process.on("uncaughtException", (error) => {
-  report("uncaught", { message: String(error && error.stack) });
-  process.exitCode = 70;
-});
-process.on("unhandledRejection", (error) => {
-  report("unhandled-rejection", { message: String(error && error.stack) });
-  process.exitCode = 71;
-});
 
 const activeTimers = () =>
   process.getActiveResourcesInfo().filter((resource) => resource === "Timeout").length;
