@@ -85,7 +85,8 @@ def test_close_1012_reconnects_once_inside_the_restart_window(
     first, second = server.connections
     assert first.ended_at is not None
     gap = second.opened_at - first.ended_at
-    assert 0.3 - 0.02 <= gap <= 0.6 + 0.3, gap
+    # The upper bound leaves a loaded machine room to schedule; the exact delay is checked above.
+    assert 0.3 - 0.02 <= gap <= reconnecting["delay"] / 1000 + 1.0, gap
     assert len(running.of("open")) == 2
     assert [event["code"] for event in running.of("close")] == [1000]
 

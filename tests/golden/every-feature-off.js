@@ -109,6 +109,23 @@ function reconnectDelay(action, attempt, options) {
   return action === "retry-later" ? Math.max(restartDelayMax, delay) : delay;
 }
 
+/**
+ * The runtime options over the generated defaults; an option given as undefined (an unset
+ * config value) keeps its default instead of erasing it.
+ * @param {Options} [options]
+ * @returns {typeof DEFAULTS & Options}
+ */
+function withDefaults(options) {
+  /** @type {Record<string, unknown>} */
+  const merged = {};
+  Object.assign(merged, DEFAULTS);
+  for (const key in options) {
+    const value = /** @type {Record<string, unknown>} */ (options)[key];
+    if (value !== undefined) merged[key] = value;
+  }
+  return /** @type {typeof DEFAULTS & Options} */ (merged);
+}
+
 function detach(socket) {
   socket.onopen = socket.onmessage = socket.onclose = null;
   // An "error" without a listener crashes Node's `ws`; keep one on sockets we let go.
@@ -140,7 +157,7 @@ export class ReconnectingSocket extends EventTarget {
     super();
     this._url = url;
     this._protocols = protocols;
-    this._options = Object.assign({}, DEFAULTS, options);
+    this._options = withDefaults(options);
     this._socket = null;
     this._timer = undefined;
     this._attempt = 0;
@@ -227,13 +244,14 @@ export class ReconnectingSocket extends EventTarget {
       );
     }
     if (this._readyState >= READY_STATES.CLOSING) return;
-    clearTimeout(this._timer);
     const socket = this._socket;
-    this._readyState = READY_STATES.CLOSING;
+    // Closed first: if the socket refuses (a reason over 123 bytes), nothing here has changed.
     if (socket && socket.readyState === READY_STATES.OPEN) {
       socket.close(code, reason);
-      return;
     }
+    clearTimeout(this._timer);
+    this._readyState = READY_STATES.CLOSING;
+    if (socket && socket.readyState !== READY_STATES.CONNECTING) return;
     // Between attempts, or before an attempt opened: nothing to wait for.
     if (socket) {
       detach(socket);
@@ -288,13 +306,22 @@ export class ReconnectingSocket extends EventTarget {
 
   /** A failure to even start (a bad URL, a throwing url function) is a failed attempt. */
   _fail(error) {
+    const timer = this._timer;
     this._emit("error");
-    this._abandon(String(error));
+    // An "error" handler that closed the socket or began a new attempt has decided what is next.
+    if (this._timer === timer && this._readyState < READY_STATES.CLOSING) {
+      this._abandon(String(error));
+    }
   }
 
   /** Gives up the current connection or attempt as if it dropped (1006), and retries. */
   _abandon(reason) {
-    if (this._socket) release(this._socket);
+    const socket = this._socket;
+    if (socket) {
+      // Detached first: some WebSockets fire "error" inside close() on a connecting socket.
+      detach(socket);
+      release(socket);
+    }
     this._onClose(ABNORMAL_CLOSURE, reason, false);
   }
 
@@ -342,6 +369,7 @@ export class ReconnectingSocket extends EventTarget {
   }
 
   _finish(code, reason, wasClean) {
+    if (this._readyState === READY_STATES.CLOSED) return;
     this._readyState = READY_STATES.CLOSED;
     this._queue = [];
     this._emit("close", { code, reason, wasClean });

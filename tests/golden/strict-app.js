@@ -125,6 +125,23 @@ function listenForWake(method, wake) {
   if (globalThis.document) document[method]("visibilitychange", wake);
 }
 
+/**
+ * The runtime options over the generated defaults; an option given as undefined (an unset
+ * config value) keeps its default instead of erasing it.
+ * @param {Options} [options]
+ * @returns {typeof DEFAULTS & Options}
+ */
+function withDefaults(options) {
+  /** @type {Record<string, unknown>} */
+  const merged = {};
+  Object.assign(merged, DEFAULTS);
+  for (const key in options) {
+    const value = /** @type {Record<string, unknown>} */ (options)[key];
+    if (value !== undefined) merged[key] = value;
+  }
+  return /** @type {typeof DEFAULTS & Options} */ (merged);
+}
+
 function detach(socket) {
   socket.onopen = socket.onmessage = socket.onclose = null;
   // An "error" without a listener crashes Node's `ws`; keep one on sockets we let go.
@@ -158,7 +175,7 @@ export class AppSocket extends EventTarget {
     super();
     this._url = url;
     this._protocols = protocols;
-    this._options = Object.assign({}, DEFAULTS, options);
+    this._options = withDefaults(options);
     this._socket = null;
     this._timer = undefined;
     this._attempt = 0;
@@ -258,13 +275,14 @@ export class AppSocket extends EventTarget {
       );
     }
     if (this._readyState >= READY_STATES.CLOSING) return;
-    clearTimeout(this._timer);
     const socket = this._socket;
-    this._readyState = READY_STATES.CLOSING;
+    // Closed first: if the socket refuses (a reason over 123 bytes), nothing here has changed.
     if (socket && socket.readyState === READY_STATES.OPEN) {
       socket.close(code, reason);
-      return;
     }
+    clearTimeout(this._timer);
+    this._readyState = READY_STATES.CLOSING;
+    if (socket && socket.readyState !== READY_STATES.CONNECTING) return;
     // Between attempts, or before an attempt opened: nothing to wait for.
     if (socket) {
       detach(socket);
@@ -298,8 +316,6 @@ export class AppSocket extends EventTarget {
    * later, any failure to start is a failed attempt.
    */
   _connect(first) {
-    // Offline: spend no attempt; the "online" listener makes this one when the network is back.
-    if (globalThis.navigator && navigator.onLine === false) return;
     // A handshake that never completes would hold CONNECTING forever; give it up.
     const timer = (this._timer = setTimeout(
       () => this._abandon("connect timeout"),
@@ -351,13 +367,22 @@ export class AppSocket extends EventTarget {
 
   /** A failure to even start (a bad URL, a throwing url function) is a failed attempt. */
   _fail(error) {
+    const timer = this._timer;
     this._emit("error");
-    this._abandon(String(error));
+    // An "error" handler that closed the socket or began a new attempt has decided what is next.
+    if (this._timer === timer && this._readyState < READY_STATES.CLOSING) {
+      this._abandon(String(error));
+    }
   }
 
   /** Gives up the current connection or attempt as if it dropped (1006), and retries. */
   _abandon(reason) {
-    if (this._socket) release(this._socket);
+    const socket = this._socket;
+    if (socket) {
+      // Detached first: some WebSockets fire "error" inside close() on a connecting socket.
+      detach(socket);
+      release(socket);
+    }
     this._onClose(ABNORMAL_CLOSURE, reason, false);
   }
 
@@ -388,7 +413,18 @@ export class AppSocket extends EventTarget {
     if (!closing && options.shouldReconnect) {
       // The app's word beats the table: a delay in ms, null to stop, undefined for the table.
       const event = { code, reason, wasClean };
-      delay = options.shouldReconnect(event, this._attempt + 1);
+      const timer = this._timer;
+      try {
+        delay = options.shouldReconnect(event, this._attempt + 1);
+      } catch (error) {
+        // A bug in the hook must not strand the socket: report it, and apply the table.
+        setTimeout(() => {
+          throw error;
+        });
+      }
+      // The hook closed the socket or began a new attempt: that is what happens next.
+      const current = this._timer === timer;
+      if (!current || this._readyState >= READY_STATES.CLOSING) return;
       if (delay !== undefined) action = delay === null ? "stop" : "retry";
     }
     if (action === "stop" || this._attempt >= options.maxRetries) {
@@ -397,7 +433,8 @@ export class AppSocket extends EventTarget {
     }
     // A server may say when to come back: "retry-after=<seconds>" in the close reason.
     const hint =
-      delay === undefined && /retry-after=(\d+(?:\.\d+)?)/i.exec(reason);
+      delay === undefined &&
+      /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)/i.exec(reason);
     const fromServer = !!hint;
     if (hint) delay = Math.min(+hint[1] * 1000, options.backoffMax);
     // No delay chosen yet, by the app or the server: the policy's.
@@ -405,7 +442,7 @@ export class AppSocket extends EventTarget {
     delay = Math.round(Math.max(0, delay));
     this._attempt += 1;
     this._readyState = READY_STATES.CONNECTING;
-    this._timer = setTimeout(() => this._connect(), delay);
+    this._timer = setTimeout(() => this._retry(), delay);
     this._emit("reconnecting", {
       code,
       reason,
@@ -416,7 +453,22 @@ export class AppSocket extends EventTarget {
     });
   }
 
+  /**
+   * A retry that finds the browser offline spends no attempt: "online" makes it when the network
+   * is back. Browsers also report offline with a local server reachable, so it waits backoffMax
+   * at most.
+   */
+  _retry() {
+    if (globalThis.navigator && navigator.onLine === false) {
+      const atMost = this._options.backoffMax;
+      this._timer = setTimeout(() => this._connect(), atMost);
+    } else {
+      this._connect();
+    }
+  }
+
   _finish(code, reason, wasClean) {
+    if (this._readyState === READY_STATES.CLOSED) return;
     this._readyState = READY_STATES.CLOSED;
     this._queue = [];
     listenForWake("removeEventListener", this._wake);

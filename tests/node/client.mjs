@@ -15,7 +15,9 @@
 //                                          rejects, "throw" throws, "invalid" returns a bad URL
 //   throwOnConstruct?: [n, ...]           the n-th `new WebSocket` (1-based) throws
 //   hook?: { [code]: answer }              pass options.shouldReconnect, answering by code
-//                                          (null stops; a code not listed answers undefined)
+//                                          (null stops; a code not listed answers undefined;
+//                                          "throw" throws, "close" calls socket.close())
+//   unsetOptions?: [name]                 options present with the value undefined
 //   browser?: { online, visible }         fake a browser's navigator.onLine, window events
 //                                          and document.visibilityState in Node
 //   holdOpen?: true                       stdin keeps the process alive until the action
@@ -119,6 +121,12 @@ function urlProvider(modes) {
 
 function shouldReconnect(event, attempt) {
   const answer = Object.hasOwn(config.hook, event.code) ? config.hook[event.code] : undefined;
+  // Two answers act instead: a hook with a bug, and a hook that ends the session itself.
+  if (answer === "throw") throw new Error("bug in the hook");
+  if (answer === "close") {
+    socket.close();
+    return undefined;
+  }
   report("hook", { code: event.code, reason: event.reason, attempt, answer: answer === undefined ? "undefined" : answer });
   return answer;
 }
@@ -130,6 +138,8 @@ const moduleExports = modulePath.endsWith(".cjs")
 const SocketClass = moduleExports[config.className || "ReconnectingSocket"];
 const options = { WebSocket: CountingWebSocket, ...config.options };
 if (config.hook) options.shouldReconnect = shouldReconnect;
+// An option present but undefined, as an unset config value arrives.
+for (const name of config.unsetOptions || []) options[name] = undefined;
 const url = config.urlProvider ? urlProvider(config.urlProvider) : config.url;
 const socket = new SocketClass(url, config.protocols, options);
 if (config.binaryType) socket.binaryType = config.binaryType;
@@ -182,7 +192,13 @@ function perform(action) {
       report("send-error", { data, name: error.name, message: error.message });
     }
   }
-  if (action.close) socket.close(...action.close);
+  if (action.close) {
+    try {
+      socket.close(...action.close);
+    } catch (error) {
+      report("close-error", { name: error.name, readyState: socket.readyState });
+    }
+  }
   if (action.reconnect) {
     try {
       socket.reconnect();
