@@ -65,7 +65,7 @@ def test_heartbeat_notices_a_silent_server_within_interval_and_timeout_and_recon
     # The silence starts anywhere in a heartbeat interval: the unanswered heartbeat goes out
     # within INTERVAL, is given up TIMEOUT later, and the retry waits below BACKOFF.
     noticed_after = final.opened_at - silent.silent_at
-    assert TIMEOUT - 0.02 <= noticed_after <= INTERVAL + TIMEOUT + BACKOFF + 0.3, noticed_after
+    assert TIMEOUT - 0.02 <= noticed_after <= INTERVAL + TIMEOUT + BACKOFF + 0.5, noticed_after
 
 
 def test_a_connection_the_heartbeat_gave_up_does_not_keep_node_running(

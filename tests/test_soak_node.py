@@ -27,6 +27,6 @@ def test_twenty_node_clients_across_chaos_lose_nothing_the_module_holds_and_neve
     # Every fault happened, so every invariant was held against each of them.
     assert set(report.faults) >= EVERY_FAULT, report.render()
     assert report.counts["sent while not open"] > 0
-    assert report.counts["delivered"] > 0.9 * report.counts["messages sent"]
+    assert report.counts["delivered"] > 0.8 * report.counts["messages sent"]
     causes = {"1011", "1012", "1013", "1006 dropped", "connect timeout", "heartbeat timeout"}
     assert causes <= set(report.reconnects), report.render()
