@@ -314,10 +314,13 @@ def run_node_soak(
         try:
             # Bounded: the chaos time, then the slowest possible way back (a stall, a silent
             # connection, the longest backoff) several times over.
-            server.wait_until(
-                lambda: all(node.process.poll() is not None for node in running),
-                timeout=plan.seconds + 20,
-            )
+            try:
+                server.wait_until(
+                    lambda: all(node.process.poll() is not None for node in running),
+                    timeout=plan.seconds + 20,
+                )
+            except TimeoutError:
+                raise AssertionError(_still_running(server, configs, running)) from None
             runs = [
                 _finished_run(config, node) for config, node in zip(configs, running, strict=True)
             ]
@@ -349,6 +352,19 @@ def soak_configs(
             config["closeAfter"] = round(draw.uniform(0.2, 0.8) * plan.seconds * 1000)
         configs.append(config)
     return configs
+
+
+def _still_running(
+    server: ChaosServer, configs: list[dict[str, Any]], running: list[NodeClient]
+) -> str:
+    """Who never finished, and where each one was: what a timeout needs to be understood."""
+    lines = [f"clients still running (ending: {server.ending}, finals: {server.finals}):"]
+    for config, node in zip(configs, running, strict=True):
+        if node.process.poll() is None:
+            client = config["client"]
+            fates = [(c.socket, c.fate) for c in server.connections if c.client == client]
+            lines.append(f"  client {client}: last events {node.events[-4:]}; sockets {fates[-4:]}")
+    return "\n".join(lines)
 
 
 def _finished_run(config: dict[str, Any], node: NodeClient) -> ClientRun:
