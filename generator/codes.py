@@ -67,7 +67,7 @@ class CloseCode:
 
     @property
     def label(self) -> str:
-        return f"{self.code}-{self.last}" if self.is_range else str(self.code)
+        return format_range(self.first, self.end)
 
     def covers(self, code: int) -> bool:
         return self.first <= code <= self.end
@@ -272,6 +272,11 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
 def lookup(code: int) -> CloseCode | None:
     """The row that covers `code`, or None when the registry says nothing of it."""
     return next((row for row in CLOSE_CODES if row.covers(code)), None)
+
+
+def format_range(first: int, last: int) -> str:
+    """`1008` for one code, `4400-4499` for a range: how flags, comments and tables write them."""
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def merge_ranges(codes: Iterable[int]) -> list[tuple[int, int]]:

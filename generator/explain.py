@@ -10,7 +10,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator import __version__
-from generator.codes import CLOSE_CODES, FIRST_CODE, LAST_CODE, Action, CloseCode, lookup
+from generator.codes import (
+    CLOSE_CODES,
+    FIRST_CODE,
+    LAST_CODE,
+    Action,
+    CloseCode,
+    format_range,
+    lookup,
+)
 from generator.options import GeneratorOptions
 from generator.parsing import format_codes
 from generator.policy import action_for, describe
@@ -40,7 +48,7 @@ class Entry:
 
     @property
     def label(self) -> str:
-        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+        return format_range(self.first, self.last)
 
 
 def parse_code(text: str) -> int:

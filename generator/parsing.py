@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from generator.codes import FIRST_CODE, LAST_CODE, merge_ranges
+from generator.codes import FIRST_CODE, LAST_CODE, format_range, merge_ranges
 from generator.jsliteral import js_string
 
 # setTimeout fires at once for delays above 2**31 - 1 ms (~24.8 days), so nothing longer is a
@@ -147,9 +147,7 @@ def parse_codes(value: Scalar | Iterable[Scalar]) -> frozenset[int]:
 
 
 def format_codes(codes: Iterable[int]) -> str:
-    return ",".join(
-        str(first) if first == last else f"{first}-{last}" for first, last in merge_ranges(codes)
-    )
+    return ",".join(format_range(first, last) for first, last in merge_ranges(codes))
 
 
 _SWITCH_WORDS = {"true": True, "on": True, "yes": True, "false": False, "off": False, "no": False}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.codes import CLOSE_CODES, Action, lookup, merge_ranges
+from generator.codes import CLOSE_CODES, Action, format_range, lookup, merge_ranges
 from generator.options import GeneratorOptions
 
 
@@ -70,17 +70,13 @@ def policy_lines(options: GeneratorOptions) -> list[PolicyLine]:
     ]
     for flag, codes in (("stop-on", options.stop_on), ("retry-on", options.retry_on)):
         notes.extend(
-            (first, PolicyLine(comment=f"{_label(first, last)} overridden by --{flag}"))
+            (first, PolicyLine(comment=f"{format_range(first, last)} overridden by --{flag}"))
             for first, last in merge_ranges(codes)
         )
     rows = [(row.last, PolicyLine(row=row)) for row in policy_rows(options)]
     # Every comment on a code a row covers comes before that row.
     ordered = sorted(notes + rows, key=lambda item: (item[0], item[1].row is not None))
     return [line for _, line in ordered]
-
-
-def _label(first: int, last: int) -> str:
-    return str(first) if first == last else f"{first}-{last}"
 
 
 def describe_action(options: GeneratorOptions, code: int) -> str:
