@@ -86,10 +86,12 @@ def test_restart_reconnects_inside_the_restart_window(page: Any) -> None:
     assert_names_the_code(reconnecting, 1012)
     assert 300 <= int(reconnecting["delay"]) <= 600
     assert "attempt 1 made after" in reconnecting["text"], "the countdown ran to its end"
+    [(restart_began, _)] = server.restarts
     assert first.closed_at is not None
-    assert (
-        0.3 - 0.02 <= second.opened_at - first.closed_at <= int(reconnecting["delay"]) / 1000 + 1.0
-    )
+    # The client cannot see the 1012 before the server sends it, so the restart's start is a sound
+    # lower bound; the server's own record of the close can trail the client's under load.
+    assert second.opened_at - restart_began >= 0.3
+    assert second.opened_at - first.closed_at <= int(reconnecting["delay"]) / 1000 + 1.0
     assert "connection #2" in opened[1]["text"]
 
 

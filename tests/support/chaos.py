@@ -14,6 +14,11 @@ Faults, as production servers and networks produce them:
 - stall (on a handshake): read the HTTP request and answer nothing for a while;
 - silent-on-accept (on a handshake): complete it, then go silent at once.
 
+Every kind of fault happens at least once when the run is long enough: until a kind has been
+injected, it is preferred over the weighted draw (timed faults), or forced on the first chance
+after the chaos clock starts (handshake faults). A run that happened to skip a kind would prove
+nothing about it.
+
 Clients name themselves in the query string (`?client=ID&socket=ORDINAL`, the ordinal counting
 the client's own WebSocket objects), so every record says whose connection it was.
 
@@ -116,6 +121,7 @@ class ChaosServer(ListeningServer):
         self.faults: Counter[str] = Counter()
         """Faults injected, by name; "restart-closes" counts the connections restarts closed."""
         self.ending = False
+        self._chaos_started = False
         self.finals = 0
         self.heartbeats = 0
         self._random = random.Random(plan.seed)
@@ -152,6 +158,7 @@ class ChaosServer(ListeningServer):
             len({record.client for record in self.connections}) < self.plan.wait_for_clients
         ):
             await asyncio.sleep(0.01)
+        self._chaos_started = True
         deadline = time.monotonic() + self.plan.seconds
         names = list(self.plan.weights)
         weights = [self.plan.weights[name] for name in names]
@@ -159,7 +166,10 @@ class ChaosServer(ListeningServer):
             await asyncio.sleep(self._random.uniform(*self.plan.gap))
             if time.monotonic() >= deadline:
                 break
-            fault = self._random.choices(names, weights)[0]
+            not_yet = [name for name in names if self.faults[name] == 0 and self.plan.weights[name]]
+            fault = (
+                self._random.choice(not_yet) if not_yet else self._random.choices(names, weights)[0]
+            )
             if fault == "restart":
                 await self._restart()
             else:
@@ -211,11 +221,16 @@ class ChaosServer(ListeningServer):
             await websocket.close(code, reason)
 
     # -- handshakes and connections ------------------------------------------------------------
+    def _handshake_fault(self, name: str, chance: float) -> bool:
+        if self.ending or not self._chaos_started or chance == 0:
+            return False  # a chance of 0 turns the kind off, as a weight of 0 does
+        return self.faults[name] == 0 or self._random.random() < chance
+
     async def _process_request(
         self, connection: ServerConnection, request: Request
     ) -> Response | None:
         client, socket = client_of(request.path)
-        stalled = not self.ending and self._random.random() < self.plan.stall_chance
+        stalled = self._handshake_fault("stall", self.plan.stall_chance)
         self.attempts.append(Attempt(client, socket, time.monotonic(), stalled))
         if not stalled:
             return None
@@ -230,7 +245,7 @@ class ChaosServer(ListeningServer):
             len(self.connections), time.monotonic(), client=client, socket=socket
         )
         self.connections.append(record)
-        if not self.ending and self._random.random() < self.plan.silent_on_accept_chance:
+        if self._handshake_fault("silent-on-accept", self.plan.silent_on_accept_chance):
             record.fate = "silent-on-accept"
             self.faults["silent-on-accept"] += 1
             self._go_silent(record, websocket)
