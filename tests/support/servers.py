@@ -51,6 +51,10 @@ class Connection:
     messages: list[str | bytes] = field(default_factory=list)
     ended_at: float | None = None
     close_code: int | None = None
+    closing_at: float | None = None
+    """When a script began to end it (close frame sent or TCP aborted): the client cannot see the
+    end earlier, so delays measured from here have a sound lower bound. `ended_at` is when this
+    server's handler finished, which a loaded machine can delay past the client's close event."""
 
 
 class _LoopThread:
@@ -171,7 +175,9 @@ class ScriptedServer(ListeningServer):
         self._sockets[record.index] = websocket
         script = self._script_for(record.index)
         ender = (
-            asyncio.create_task(self._end(websocket, script)) if script.after is not None else None
+            asyncio.create_task(self._end(record, websocket, script))
+            if script.after is not None
+            else None
         )
         try:
             if script.greet is not None:
@@ -189,9 +195,10 @@ class ScriptedServer(ListeningServer):
             if ender and not ender.done():
                 await ender
 
-    async def _end(self, websocket: ServerConnection, script: Script) -> None:
+    async def _end(self, record: Connection, websocket: ServerConnection, script: Script) -> None:
         assert script.after is not None
         await asyncio.sleep(script.after)
+        record.closing_at = time.monotonic()
         if script.down_for:
             await self._go_down(script.down_for)
         if script.drop:
