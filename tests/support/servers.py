@@ -73,21 +73,14 @@ class _LoopThread:
         self._thread.join(5)
 
 
-class ListeningServer:
-    """A Python `websockets` server on 127.0.0.1 in its own loop thread, which can stop listening
-    for a while (connections are refused) and come back on the same port. Subclasses say what
-    happens to each connection (`_handle`) and, if they wish, to each handshake request
-    (`_process_request`)."""
+class _ThreadedServer:
+    """A server on 127.0.0.1 whose coroutines run in its own loop thread: `with` starts it
+    (`_listen`, which sets `port`) and shuts it down (`_shutdown`)."""
 
     def __init__(self) -> None:
-        self.down_periods: list[tuple[float, float]] = []
-        self._servers: list[Server] = []
-        self._listening = False
-        self._comeback: asyncio.TimerHandle | None = None
         self._thread = _LoopThread()
         self.port = 0
 
-    # -- lifecycle ---------------------------------------------------------------------------
     def __enter__(self) -> Self:
         self._thread.call(self._listen())
         return self
@@ -100,6 +93,27 @@ class ListeningServer:
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/"
 
+    async def _listen(self) -> None:
+        raise NotImplementedError
+
+    async def _shutdown(self) -> None:
+        raise NotImplementedError
+
+
+class ListeningServer(_ThreadedServer):
+    """A Python `websockets` server on 127.0.0.1 in its own loop thread, which can stop listening
+    for a while (connections are refused) and come back on the same port. Subclasses say what
+    happens to each connection (`_handle`) and, if they wish, to each handshake request
+    (`_process_request`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down_periods: list[tuple[float, float]] = []
+        self._servers: list[Server] = []
+        self._listening = False
+        self._comeback: asyncio.TimerHandle | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
     async def _listen(self) -> None:
         server = await serve(
             self._handle,
@@ -213,26 +227,13 @@ class ScriptedServer(ListeningServer):
         self._thread.loop.call_soon_threadsafe(transport.abort)
 
 
-class StallingServer:
+class StallingServer(_ThreadedServer):
     """Accepts TCP connections and never answers, as a hung server or proxy would."""
 
     def __init__(self) -> None:
-        self._thread = _LoopThread()
+        super().__init__()
         self._server: asyncio.Server | None = None
         self.accepted = 0
-        self.port = 0
-
-    def __enter__(self) -> StallingServer:
-        self._thread.call(self._listen())
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._thread.call(self._shutdown())
-        self._thread.stop()
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/"
 
     async def _listen(self) -> None:
         self._server = await asyncio.start_server(self._hold, "127.0.0.1", 0)
