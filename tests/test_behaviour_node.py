@@ -13,17 +13,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RenderTo
-from tests.support.node import NodeClient
+from tests.support.fast import FAST_GIVING_UP
+from tests.support.node import client
 from tests.support.servers import Script, ScriptedServer, StallingServer
 
 pytestmark = pytest.mark.node
-
-FAST = {
-    "restart_delay": "300ms-600ms",
-    "backoff_initial": "50ms",
-    "backoff_max": "2s",
-    "connect_timeout": "2s",
-}
 
 
 @pytest.fixture(params=["esm", "cjs"])
@@ -37,10 +31,6 @@ def render_to(request: pytest.FixtureRequest, render_to: RenderTo) -> RenderTo:
     return render_in_format
 
 
-def client(module: Path, url: str, **config: object) -> NodeClient:
-    return NodeClient(module, {"url": url, **config})
-
-
 def unused_url() -> str:
     """A URL on a port nobody listens on: every attempt, the first included, is refused."""
     with socket.socket() as probe:
@@ -49,7 +39,7 @@ def unused_url() -> str:
 
 
 def test_close_1000_never_reconnects(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     with ScriptedServer([Script(after=0.1, code=1000, reason="bye")]) as server:
         with client(module, server.url) as running:
             assert running.wait_exit(5) == 0
@@ -67,7 +57,7 @@ def test_close_1000_never_reconnects(render_to: RenderTo, node: str) -> None:
 def test_close_1012_reconnects_once_inside_the_restart_window(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     # The server refuses connections for the first half of the window, like a restarting one.
     scripts = [Script(after=0.1, code=1012, reason="deploy", down_for=0.15)]
     with ScriptedServer(scripts) as server:
@@ -97,7 +87,7 @@ def test_close_1012_reconnects_once_inside_the_restart_window(
 def test_1012_delay_spans_the_configured_window(
     render_to: RenderTo, node: str, random: float
 ) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     with ScriptedServer([Script(after=0.05, code=1012)]) as server:
         rules = [{"on": "reconnecting", "close": []}]
         with client(module, server.url, random=random, rules=rules) as running:
@@ -107,7 +97,7 @@ def test_1012_delay_spans_the_configured_window(
 
 
 def test_close_1008_stops_without_retry(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     with ScriptedServer([Script(after=0.1, code=1008, reason="token expired")]) as server:
         with client(module, server.url) as running:
             assert running.wait_exit(5) == 0
@@ -120,7 +110,7 @@ def test_close_1008_stops_without_retry(render_to: RenderTo, node: str) -> None:
 
 
 def test_tcp_drop_retries_with_growing_delays(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     with ScriptedServer(default=Script(after=0.05, drop=True)) as server:
         rules = [{"on": "reconnecting", "count": 4, "close": []}]
         # Math.random pinned near 1: each full-jitter delay sits at its ceiling.
@@ -137,7 +127,7 @@ def test_tcp_drop_retries_with_growing_delays(render_to: RenderTo, node: str) ->
 def test_backoff_delays_stay_below_their_ceilings_with_real_jitter(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     # A port nobody listens on: every attempt, the first included, fails and backs off.
     rules = [{"on": "reconnecting", "count": 6, "close": []}]
     with client(module, unused_url(), rules=rules) as running:
@@ -153,7 +143,7 @@ def test_backoff_delays_stay_below_their_ceilings_with_real_jitter(
 def test_messages_sent_while_reconnecting_arrive_once_in_order(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     sent_while_away = [f"queued-{n}" for n in range(5)]
     rules = [
         {"on": "reconnecting", "send": sent_while_away},
@@ -172,7 +162,7 @@ def test_messages_sent_while_reconnecting_arrive_once_in_order(
 def test_queue_overflow_throws_rather_than_dropping_silently(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(queue_limit=2, **FAST)
+    module = render_to(queue_limit=2, **FAST_GIVING_UP)
     rules = [
         {"on": "reconnecting", "send": ["a", "b", "c"]},
         {"on": "open", "count": 2, "close": []},
@@ -187,7 +177,7 @@ def test_queue_overflow_throws_rather_than_dropping_silently(
 
 
 def test_send_after_final_close_throws_like_websocket(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "close", "send": ["too late"]}]
     with ScriptedServer([Script(after=0.05, code=1000)]) as server:
         with client(module, server.url, rules=rules) as running:
@@ -200,7 +190,7 @@ def test_user_close_during_the_delay_cancels_the_retry_and_node_exits(
     render_to: RenderTo, node: str
 ) -> None:
     # A long delay, so that a pending retry timer would hold the process well past the wait.
-    module = render_to(**{**FAST, "restart_delay": "8s-9s"})
+    module = render_to(**{**FAST_GIVING_UP, "restart_delay": "8s-9s"})
     rules = [{"on": "reconnecting", "close": [1000, "user left"]}]
     with ScriptedServer([Script(after=0.1, code=1012)]) as server:
         with client(module, server.url, rules=rules) as running:
@@ -215,7 +205,7 @@ def test_user_close_during_the_delay_cancels_the_retry_and_node_exits(
 def test_connect_timeout_abandons_a_stalled_handshake_and_retries_without_crash(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(**{**FAST, "connect_timeout": "200ms"})
+    module = render_to(**{**FAST_GIVING_UP, "connect_timeout": "200ms"})
     rules = [{"on": "reconnecting", "count": 3, "close": []}]
     with StallingServer() as server:
         with client(module, server.url, rules=rules) as running:
@@ -228,7 +218,7 @@ def test_connect_timeout_abandons_a_stalled_handshake_and_retries_without_crash(
 
 
 def test_max_retries_ends_with_a_final_close(render_to: RenderTo, node: str) -> None:
-    module = render_to(max_retries=2, **FAST)
+    module = render_to(max_retries=2, **FAST_GIVING_UP)
     with client(module, unused_url()) as running:
         assert running.wait_exit(5) == 0
     assert len(running.of("reconnecting")) == 2
@@ -239,7 +229,7 @@ def test_max_retries_ends_with_a_final_close(render_to: RenderTo, node: str) -> 
 def test_retry_on_1000_reconnects_behind_an_idle_closing_proxy(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(retry_on="1000", **FAST)
+    module = render_to(retry_on="1000", **FAST_GIVING_UP)
     rules = [{"on": "open", "count": 2, "close": []}]
     with ScriptedServer([Script(after=0.05, code=1000)]) as server:
         with client(module, server.url, random=0.0, rules=rules) as running:
@@ -250,7 +240,7 @@ def test_retry_on_1000_reconnects_behind_an_idle_closing_proxy(
 
 
 def test_stop_on_marks_an_application_code_fatal(render_to: RenderTo, node: str) -> None:
-    fatal = render_to(stop_on="4401", **FAST)
+    fatal = render_to(stop_on="4401", **FAST_GIVING_UP)
     with ScriptedServer([Script(after=0.05, code=4401)]) as server:
         with client(fatal, server.url) as running:
             assert running.wait_exit(5) == 0
@@ -259,7 +249,7 @@ def test_stop_on_marks_an_application_code_fatal(render_to: RenderTo, node: str)
 
 
 def test_1013_waits_at_least_the_restart_window(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "reconnecting", "close": []}]
     with ScriptedServer([Script(after=0.05, code=1013)]) as server:
         with client(module, server.url, random=0.0, rules=rules) as running:

@@ -14,12 +14,12 @@ import pytest
 
 from tests.conftest import RenderTo
 from tests.support.browser import StaticServer
+from tests.support.fast import FAST
 from tests.support.servers import Script, ScriptedServer
 from tests.test_trimming import EVERY_FEATURE_OFF
 
 pytestmark = pytest.mark.browser
 
-FAST = {"restart_delay": "300ms-600ms", "backoff_initial": "50ms", "backoff_max": "2s"}
 LONG_RESTART = {**FAST, "restart_delay": "20s-30s"}
 
 # The page counts every WebSocket the module constructs: an attempt not made is one not counted.

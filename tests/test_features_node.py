@@ -7,29 +7,19 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import RenderTo
-from tests.support.node import NodeClient
+from tests.support.fast import FAST_GIVING_UP
+from tests.support.node import NodeClient, client
 from tests.support.servers import Script, ScriptedServer
 
 pytestmark = pytest.mark.node
 
-FAST = {
-    "restart_delay": "300ms-600ms",
-    "backoff_initial": "50ms",
-    "backoff_max": "2s",
-    "connect_timeout": "2s",
-}
 # A retry that would wait far longer than any test: connecting sooner proves a shortcut.
-LONG_RESTART = {**FAST, "restart_delay": "20s-30s"}
-
-
-def client(module: Path, url: str, **config: Any) -> NodeClient:
-    return NodeClient(module, {"url": url, **config})
+LONG_RESTART = {**FAST_GIVING_UP, "restart_delay": "20s-30s"}
 
 
 def no_crash(running: NodeClient) -> None:
@@ -53,7 +43,7 @@ def last_state(running: NodeClient) -> dict[str, Any]:
 def test_heartbeat_drops_a_silent_connection_and_retries_like_1006(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(heartbeat="100ms", heartbeat_timeout="150ms", **FAST)
+    module = render_to(heartbeat="100ms", heartbeat_timeout="150ms", **FAST_GIVING_UP)
     # The first connection stays open but never says a word: a peer gone without a close.
     scripts = [Script(), Script(echo=True)]
     rules = [{"on": "open", "count": 2, "close": []}]
@@ -72,7 +62,7 @@ def test_heartbeat_drops_a_silent_connection_and_retries_like_1006(
 
 
 def test_answered_heartbeats_keep_one_connection(render_to: RenderTo, node: str) -> None:
-    module = render_to(heartbeat="50ms", heartbeat_timeout="300ms", **FAST)
+    module = render_to(heartbeat="50ms", heartbeat_timeout="300ms", **FAST_GIVING_UP)
     with ScriptedServer([Script(echo=True)]) as server:
         with client(module, server.url) as running:
             server.wait_until(lambda: messages_on_first(server) >= 5)
@@ -86,7 +76,7 @@ def test_answered_heartbeats_keep_one_connection(render_to: RenderTo, node: str)
 
 
 def test_a_peer_that_stops_answering_is_noticed(render_to: RenderTo, node: str) -> None:
-    module = render_to(heartbeat="50ms", heartbeat_timeout="150ms", **FAST)
+    module = render_to(heartbeat="50ms", heartbeat_timeout="150ms", **FAST_GIVING_UP)
     rules = [{"on": "reconnecting", "close": []}]
     with ScriptedServer([Script(echo=True, echo_limit=3)]) as server:
         with client(module, server.url, rules=rules) as running:
@@ -99,7 +89,7 @@ def test_a_peer_that_stops_answering_is_noticed(render_to: RenderTo, node: str) 
 
 
 def test_heartbeat_message_flag_and_runtime_override(render_to: RenderTo, node: str) -> None:
-    module = render_to(heartbeat="50ms", heartbeat_message='{"type":"ping"}', **FAST)
+    module = render_to(heartbeat="50ms", heartbeat_message='{"type":"ping"}', **FAST_GIVING_UP)
     with ScriptedServer([Script(echo=True)]) as server:
         with client(module, server.url) as running:
             server.wait_until(lambda: messages_on_first(server) >= 1)
@@ -117,7 +107,7 @@ def test_heartbeat_message_flag_and_runtime_override(render_to: RenderTo, node: 
 
 
 def test_heartbeat_interval_zero_at_runtime_turns_it_off(render_to: RenderTo, node: str) -> None:
-    module = render_to(heartbeat="50ms", heartbeat_timeout="50ms", **FAST)
+    module = render_to(heartbeat="50ms", heartbeat_timeout="50ms", **FAST_GIVING_UP)
     with ScriptedServer([Script()]) as server:
         options = {"heartbeatInterval": 0}
         with client(module, server.url, options=options) as running:
@@ -136,7 +126,7 @@ def test_heartbeat_interval_zero_at_runtime_turns_it_off(render_to: RenderTo, no
 def test_offline_spends_no_attempt_and_online_connects_at_once(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [
         {"on": "open", "online": False},  # the network goes away while connected...
         {"on": "open", "count": 2, "close": []},
@@ -163,7 +153,7 @@ def test_constructed_offline_still_makes_its_first_attempt(render_to: RenderTo, 
     # Browsers report offline with no network even when a local server is reachable; like
     # `new WebSocket`, the constructor tries anyway rather than wait for an "online" that may
     # never come.
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "open", "close": []}]
     with ScriptedServer() as server:
         with client(module, server.url, browser={"online": False}, rules=rules) as running:
@@ -173,7 +163,7 @@ def test_constructed_offline_still_makes_its_first_attempt(render_to: RenderTo, 
 
 
 def test_offline_retries_wait_for_online_but_never_forever(render_to: RenderTo, node: str) -> None:
-    module = render_to(**{**FAST, "backoff_max": "1500ms"})
+    module = render_to(**{**FAST_GIVING_UP, "backoff_max": "1500ms"})
     rules = [{"on": "open", "count": 2, "close": []}]
     with ScriptedServer([Script(after=0.05, code=1012)]) as server:
         with client(module, server.url, browser={"online": False}, rules=rules) as running:
@@ -219,7 +209,7 @@ def test_page_shown_again_retries_now_and_a_hidden_page_waits(
 def test_visibility_and_online_leave_an_open_connection_alone(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     with ScriptedServer() as server:
         with client(module, server.url, browser={}) as running:
             running.wait_for("open")
@@ -234,7 +224,7 @@ def test_visibility_and_online_leave_an_open_connection_alone(
 
 
 def test_final_close_removes_the_browser_listeners(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     with ScriptedServer() as server:
         with client(module, server.url, browser={}, holdOpen=True) as running:
             running.wait_for("open")
@@ -261,7 +251,7 @@ def test_final_close_removes_the_browser_listeners(render_to: RenderTo, node: st
 def test_retry_after_in_the_reason_sets_the_delay(
     render_to: RenderTo, node: str, reason: str, delay: int
 ) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "reconnecting", "close": []}]
     with ScriptedServer([Script(after=0.05, code=1011, reason=reason)]) as server:
         with client(module, server.url, random=0.999, rules=rules) as running:
@@ -271,7 +261,7 @@ def test_retry_after_in_the_reason_sets_the_delay(
 
 
 def test_the_server_hint_is_waited_for(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "open", "count": 2, "close": []}]
     with ScriptedServer([Script(after=0.05, code=1013, reason="retry-after=0.2")]) as server:
         with client(module, server.url, rules=rules) as running:
@@ -284,7 +274,7 @@ def test_the_server_hint_is_waited_for(render_to: RenderTo, node: str) -> None:
 
 
 def test_without_a_hint_the_delay_is_the_policys(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "reconnecting", "close": []}]
     with ScriptedServer([Script(after=0.05, code=1011, reason="retry-after=soon")]) as server:
         with client(module, server.url, random=0.999, rules=rules) as running:
@@ -294,7 +284,7 @@ def test_without_a_hint_the_delay_is_the_policys(render_to: RenderTo, node: str)
 
 
 def test_a_hint_never_revives_a_stop_code(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     with ScriptedServer([Script(after=0.05, code=1008, reason="retry-after=0.1")]) as server:
         with client(module, server.url) as running:
             assert running.wait_exit(5) == 0
@@ -303,7 +293,7 @@ def test_a_hint_never_revives_a_stop_code(render_to: RenderTo, node: str) -> Non
 
 
 def test_retry_hint_off_ignores_the_reason(render_to: RenderTo, node: str) -> None:
-    module = render_to(retry_hint="off", **FAST)
+    module = render_to(retry_hint="off", **FAST_GIVING_UP)
     rules = [{"on": "reconnecting", "close": []}]
     with ScriptedServer([Script(after=0.05, code=1011, reason="retry-after=1")]) as server:
         with client(module, server.url, random=0.999, rules=rules) as running:
@@ -317,7 +307,7 @@ def test_retry_hint_off_ignores_the_reason(render_to: RenderTo, node: str) -> No
 
 
 def test_hook_marks_an_application_code_fatal(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     with ScriptedServer([Script(after=0.05, code=4401, reason="token revoked")]) as server:
         with client(module, server.url, hook={"4401": None}) as running:
             assert running.wait_exit(5) == 0
@@ -330,7 +320,7 @@ def test_hook_marks_an_application_code_fatal(render_to: RenderTo, node: str) ->
 
 
 def test_hook_retries_a_proxys_idle_1000(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "open", "count": 2, "close": []}]
     with ScriptedServer([Script(after=0.05, code=1000, reason="idle")]) as server:
         with client(module, server.url, hook={"1000": 120}, rules=rules) as running:
@@ -344,7 +334,7 @@ def test_hook_retries_a_proxys_idle_1000(render_to: RenderTo, node: str) -> None
 
 
 def test_hook_answering_undefined_keeps_the_table(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "reconnecting", "count": 2, "close": []}]
     scripts = [Script(after=0.05, code=1012), Script(after=0.05, drop=True)]
     with ScriptedServer(scripts) as server:
@@ -360,7 +350,7 @@ def test_hook_answering_undefined_keeps_the_table(render_to: RenderTo, node: str
 
 
 def test_hook_delay_still_respects_max_retries(render_to: RenderTo, node: str) -> None:
-    module = render_to(max_retries=1, **FAST)
+    module = render_to(max_retries=1, **FAST_GIVING_UP)
     with ScriptedServer(default=Script(after=0.05, code=1000)) as server:
         with client(module, server.url, hook={"1000": 10}) as running:
             assert running.wait_exit(5) == 0
@@ -373,7 +363,7 @@ def test_hook_delay_still_respects_max_retries(render_to: RenderTo, node: str) -
 
 
 def test_url_function_is_called_before_every_attempt(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "open", "count": 3, "close": []}]
     with ScriptedServer(default=Script(after=0.05, drop=True)) as server:
         urls = ["sync", "async"]
@@ -391,7 +381,7 @@ def test_url_function_is_called_before_every_attempt(render_to: RenderTo, node: 
 
 
 def test_a_rejected_url_promise_is_a_failed_attempt(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "open", "close": []}]
     with ScriptedServer() as server:
         urls = ["reject", "reject", "async"]
@@ -409,7 +399,7 @@ def test_a_rejected_url_promise_is_a_failed_attempt(render_to: RenderTo, node: s
 
 
 def test_a_throwing_url_function_or_a_bad_url_never_crashes(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "open", "count": 2, "close": []}]
     urls = ["sync", "throw", "invalid", "sync"]
     with ScriptedServer([Script(after=0.05, drop=True)]) as server:
@@ -424,7 +414,7 @@ def test_a_throwing_url_function_or_a_bad_url_never_crashes(render_to: RenderTo,
 
 
 def test_close_while_the_url_is_pending_opens_nothing(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     with ScriptedServer() as server:
         with client(module, server.url, urlProvider=["slow"]) as running:
             running.command({"close": []})
@@ -440,7 +430,7 @@ def test_close_while_the_url_is_pending_opens_nothing(render_to: RenderTo, node:
 
 
 def test_a_later_constructor_throw_is_a_failed_attempt(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "open", "count": 2, "close": []}]
     with ScriptedServer([Script(after=0.05, drop=True)]) as server:
         with client(module, server.url, throwOnConstruct=[2, 3], rules=rules) as running:
@@ -456,7 +446,7 @@ def test_a_later_constructor_throw_is_a_failed_attempt(render_to: RenderTo, node
 
 
 def test_reconnect_drops_the_connection_and_connects_now(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "open", "reconnect": True}, {"on": "open", "count": 2, "close": []}]
     with ScriptedServer() as server:
         with client(module, server.url, rules=rules) as running:
@@ -474,7 +464,7 @@ def test_reconnect_drops_the_connection_and_connects_now(render_to: RenderTo, no
 def test_reconnect_during_a_long_backoff_connects_now_and_resets_it(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [
         {"on": "reconnecting", "count": 2, "reconnect": True},
         {"on": "reconnecting", "count": 3, "close": []},
@@ -493,7 +483,7 @@ def test_reconnect_during_a_long_backoff_connects_now_and_resets_it(
 
 
 def test_reconnect_after_the_final_close_throws(render_to: RenderTo, node: str) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "close", "reconnect": True}]
     with ScriptedServer([Script(after=0.05, code=1000)]) as server:
         with client(module, server.url, rules=rules) as running:
@@ -522,7 +512,7 @@ console.log(JSON.stringify({ thrown, listening }));
 def test_a_constructor_that_throws_leaves_no_listener_behind(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(**FAST)
+    module = render_to(**FAST_GIVING_UP)
     result = subprocess.run(
         [node, "--input-type=module", "-e", CONSTRUCT_THEN_COUNT, module.as_uri()],
         capture_output=True,

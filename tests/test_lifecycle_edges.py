@@ -4,22 +4,14 @@ Run in Node with `ws` against a real server, like the rest of the behaviour suit
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from tests.conftest import RenderTo
-from tests.support.node import NodeClient
+from tests.support.fast import FAST
+from tests.support.node import client
 from tests.support.servers import Script, ScriptedServer
 
 pytestmark = pytest.mark.node
-
-FAST = {"restart_delay": "300ms-600ms", "backoff_initial": "50ms", "backoff_max": "2s"}
-
-
-def client(module: Path, url: str, **config: Any) -> NodeClient:
-    return NodeClient(module, {"url": url, **config})
 
 
 def test_an_option_given_as_undefined_keeps_its_default(render_to: RenderTo, node: str) -> None:

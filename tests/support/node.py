@@ -112,6 +112,12 @@ class NodeClient:
         self.kill()
 
 
+def client(module: Path, url: str, **config: Any) -> NodeClient:
+    """`client.mjs` driving `module` against `url`; `config` adds its other keys (rules, random,
+    options...)."""
+    return NodeClient(module, {"url": url, **config})
+
+
 INSPECT = NODE_DIR / "inspect.mjs"
 
 
