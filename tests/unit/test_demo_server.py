@@ -30,7 +30,7 @@ from generator.options import FILE_FLAGS, OPTION_SPECS, build_options
 from generator.render import render_module
 from tests.support.demo import running_demo
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 runner = CliRunner()
 
 

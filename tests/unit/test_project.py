@@ -13,7 +13,7 @@ import pytest
 from generator.options import GeneratorOptions
 from generator.render import render_module
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 def run(*command: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

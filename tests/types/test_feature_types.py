@@ -11,8 +11,8 @@ from generator.formats import Format
 from generator.options import build_options
 from generator.outputs import plan_outputs
 from generator.render import render_declarations, render_module
+from tests.golden.test_trimming import EVERY_FEATURE_OFF
 from tests.support.tools import TYPES_DIR, run_prettier_check, run_tsc
-from tests.test_trimming import EVERY_FEATURE_OFF
 
 pytestmark = pytest.mark.tools
 

@@ -629,7 +629,7 @@ def test_every_global_the_template_reads_is_refused_as_a_class_name() -> None:
         check=True,
     )
     node_globals = set(json.loads(listed.stdout)) | {"window", "document", "self", "navigator"}
-    folder = Path(__file__).parent.parent / "templates" / "reconnecting-socket"
+    folder = Path(__file__).parents[2] / "templates" / "reconnecting-socket"
     template = "\n".join(path.read_text() for path in sorted(folder.glob("*.js.j2")))
     code = "\n".join(
         line.split("//")[0] for line in template.splitlines() if not line.lstrip().startswith("*")

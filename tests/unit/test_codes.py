@@ -12,7 +12,7 @@ from generator.docs import policy_table_markdown, refresh_readme
 from generator.options import GeneratorOptions, build_options
 from generator.policy import action_for, describe_action
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def test_table_covers_the_registry_and_the_private_range() -> None:

@@ -16,7 +16,7 @@ from generator.options import GeneratorOptions, build_options
 from generator.policy import action_for
 from tests.support.cli import enter_project, error_line, wsgen
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 def flat(text: str) -> str:

@@ -20,7 +20,7 @@ from tests.support.servers import Script, ScriptedServer
 
 pytestmark = pytest.mark.browser
 
-HARNESS = Path(__file__).parent / "browser" / "harness.js"
+HARNESS = Path(__file__).parent / "harness.js"
 FAST = {"restart_delay": "300ms-600ms", "backoff_initial": "50ms", "backoff_max": "1s"}
 GLOBAL_NAME = "LiveSocket"
 

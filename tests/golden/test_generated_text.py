@@ -16,7 +16,7 @@ from generator.identifiers import NAMES_DECLARED_BY_MODULE, check_identifier
 from generator.options import GeneratorOptions, build_options
 from generator.outputs import plan_outputs
 from generator.render import render_declarations, render_module
-from tests.golden_cases import GOLDEN_CASES, GOLDEN_DIR, golden_files, render_case
+from tests.golden.cases import GOLDEN_CASES, GOLDEN_DIR, golden_files, render_case
 
 GOLDEN_FILES = {path: text for case in GOLDEN_CASES for path, text in golden_files(case).items()}
 JAVASCRIPT_GOLDEN_FILES = [path for path in GOLDEN_FILES if path.suffix in (".js", ".cjs")]
@@ -25,7 +25,7 @@ JAVASCRIPT_GOLDEN_FILES = [path for path in GOLDEN_FILES if path.suffix in (".js
 @pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda path: path.name)
 def test_output_matches_golden_file(path: Path) -> None:
     assert GOLDEN_FILES[path] == path.read_text(encoding="utf-8"), (
-        "template changed; if intended, run: python -m tests.golden_cases"
+        "template changed; if intended, run: python -m tests.golden.cases"
     )
 
 
@@ -158,7 +158,7 @@ def test_class_name_is_the_export() -> None:
 
 
 def test_committed_output_is_current() -> None:
-    committed = Path(__file__).parent.parent / "output" / "reconnecting-socket.js"
+    committed = Path(__file__).parents[2] / "output" / "reconnecting-socket.js"
     assert committed.read_text(encoding="utf-8") == render_module(GeneratorOptions()), (
         "output/ drifted from the templates; run: wsgen generate"
     )

@@ -1,8 +1,8 @@
-"""The flag sets whose rendered output is kept byte for byte in tests/golden/.
+"""The flag sets whose rendered output is kept byte for byte in tests/golden/expected/.
 
-A case writes every file `wsgen generate --out tests/golden/<case>.js` would write with its
+A case writes every file `wsgen generate --out tests/golden/expected/<case>.js` would write with its
 flags: one per format, and the .d.ts files when --types is on.
-Regenerate after an intended template change with: python -m tests.golden_cases
+Regenerate after an intended template change with: python -m tests.golden.cases
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from generator.options import build_options
 from generator.outputs import Output, plan_outputs
 
-GOLDEN_DIR = Path(__file__).parent / "golden"
+GOLDEN_DIR = Path(__file__).parent / "expected"
 
 GOLDEN_CASES: dict[str, dict[str, str]] = {
     "default": {},

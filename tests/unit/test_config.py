@@ -221,7 +221,7 @@ def test_explicit_config_file_problems(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     vendoring = readme.split("## Vendoring", 1)[1].split("\n## ", 1)[0]
     [example] = re.findall(r"```toml\n(.*?)```", vendoring, re.S)
     config = tmp_path / "pyproject.toml"

@@ -25,7 +25,7 @@ from tests.support.pairwise import all_pairs
 from tests.support.servers import Script, ScriptedServer
 
 # The JavaScript formats, by the suffix load-modules.mjs loads each by (TypeScript is
-# type-checked by tests/test_types_and_prettier.py).
+# type-checked by tests/types/test_tsc_and_prettier.py).
 LOADABLE_FORMATS = {Format.ESM: ".mjs", Format.CJS: ".cjs", Format.IIFE: ".iife.js"}
 
 # Non-boolean features, by flag, with the value that turns each on for the matrix.

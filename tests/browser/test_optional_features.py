@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import RenderTo
+from tests.golden.test_trimming import EVERY_FEATURE_OFF
 from tests.support.browser import StaticServer
 from tests.support.fast import FAST
 from tests.support.servers import Script, ScriptedServer
-from tests.test_trimming import EVERY_FEATURE_OFF
 
 pytestmark = pytest.mark.browser
 
