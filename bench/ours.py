@@ -9,22 +9,35 @@ from pathlib import Path
 
 from common import REPO
 
+# The optional features, each as the flag and the value that turns it on. Every one of them off
+# is the minimal profile; the size benchmark also renders minimal + each one on, for its cost.
+FEATURES: dict[str, str] = {
+    "heartbeat": "30s",
+    "network-aware": "on",
+    "retry-hint": "on",
+    "reconnect-hook": "on",
+    "url-provider": "on",
+    "manual-reconnect": "on",
+}
+
 # Flags per profile. None: the CLI has no flags for that profile yet, so it is reported as
 # not available rather than guessed.
 PROFILES: dict[str, list[str] | None] = {
     "default": [],
     # every optional feature off: the drop-in API and the close-code policy, nothing more
-    "minimal": [
-        *("--heartbeat", "off"),
-        *("--network-aware", "off"),
-        *("--retry-hint", "off"),
-        *("--reconnect-hook", "off"),
-        *("--url-provider", "off"),
-        *("--manual-reconnect", "off"),
-    ],
+    "minimal": [arg for flag in FEATURES for arg in (f"--{flag}", "off")],
     # every optional feature on (the heartbeat is the only one off by default)
     "full": ["--heartbeat", "30s"],
 }
+
+
+def minimal_plus(feature: str) -> list[str]:
+    """The minimal profile's flags with `feature` turned on."""
+    flags: list[str] = []
+    for flag in FEATURES:
+        flags += [f"--{flag}", FEATURES[flag] if flag == feature else "off"]
+    return flags
+
 
 # The memory benchmark's client: the default profile reconnecting 1-2 ms after each 1012, so
 # 1,000 restart cycles take seconds, through exactly the code users get.
