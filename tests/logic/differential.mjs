@@ -7,6 +7,7 @@
 //
 // An entry is [virtual ms, what, ...details]:
 //   ["event", via, type, fields]  an event reached a listener ("listener") or an on* handler
+//   ["shape", {keys, tag, constants}]  the instance as user code can enumerate it
 //   ["state", step, {readyState, bufferedAmount, binaryType, url, protocol, extensions}]
 //   ["threw", call, error name]   a call threw (only the name: messages may be reworded)
 //   ["ws", index, what, ...]      the fake WebSocket saw: new (url, protocols), send, close,
@@ -52,6 +53,8 @@ globalThis.clearTimeout = globalThis.clearInterval = (id) => {
     intervals.delete(id);
   } else virtualClear(id);
 };
+// A module may time with performance.now() rather than Date.now(): the same virtual clock.
+Object.defineProperty(performance, "now", { value: () => clock.now(), configurable: true });
 process.on("uncaughtException", (error) => log("uncaught", error?.name ?? String(error)));
 
 /** mulberry32: a small seeded generator, so every run draws the same "random" delays. */
@@ -222,6 +225,11 @@ function create(RS, options = {}, url = "ws://fake.test/feed", protocols = undef
     socket.addEventListener(type, (event) => log("event", "listener", type, fields(event)));
     socket[`on${type}`] = (event) => log("event", "handler", type, fields(event));
   }
+  log("shape", {
+    keys: Object.keys(socket),
+    tag: Object.prototype.toString.call(socket),
+    constants: ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].map((name) => [RS[name], socket[name]]),
+  });
   state(socket, "constructed");
   return socket;
 }
@@ -231,6 +239,7 @@ function create(RS, options = {}, url = "ws://fake.test/feed", protocols = undef
 
 const SCENARIOS = {
   async "open, message, send"(RS) {
+    attempt("constructor without a url", () => new RS(undefined, undefined, OPTIONS)?.close());
     const s = create(RS, {}, "ws://fake.test/feed", ["chat", "v2"]);
     await wait(5);
     last().accept("chat");
@@ -295,6 +304,14 @@ const SCENARIOS = {
     await wait(6_000);
     last().closed(1006, "", false);
     state(s, "dropped after stable");
+    // Exactly stableAfter (5 s) open resets the backoff; 1 ms less does not.
+    answer = "wait";
+    for (const openFor of [5_000, 4_999, 5_000]) {
+      await wait(4_000); // past the largest delay these attempts can draw (2 s)
+      last().accept();
+      await wait(openFor);
+      last().closed(1006, "", false);
+    }
     await wait(5_000);
     s.close();
   },
@@ -318,6 +335,9 @@ const SCENARIOS = {
     state(s, "hinted");
     await wait(10_000);
     state(s, "after");
+    last().closed(1001, "retry-after=90"); // more than backoffMax (30 s)
+    await wait(35_000);
+    state(s, "after a long hint");
     s.close(4000, "done");
   },
 
@@ -378,27 +398,41 @@ const SCENARIOS = {
   },
 
   async "reconnect() and the hooks"(RS) {
-    const answers = { 4001: null, 4002: 250 };
+    // shouldReconnect answers by code: null stops, a number is the delay, "close" closes the
+    // socket from inside the hook; other codes answer undefined (the table decides).
+    const answers = { 4001: null, 4002: 250, 4004: "close" };
+    let socket;
     const hook = (event, n) => {
       log("app", "shouldReconnect", event.code, n);
-      return answers[event.code];
+      if (answers[event.code] !== "close") return answers[event.code];
+      socket.close(4000, "from the hook");
+      return 100;
     };
     let calls = 0;
     const provider = () => `ws://fake.test/feed?call=${++calls}`;
-    const s = create(RS, { shouldReconnect: hook }, provider);
+    const s = (socket = create(RS, { shouldReconnect: hook }, provider));
     await wait(10);
-    last()?.accept();
+    last().accept();
+    last().closed(4003, "the table retries");
+    await wait(2_000);
     log("app", "has reconnect()", typeof s.reconnect);
+    // A reconnect() resets the attempt count: the next close is attempt 1 again.
     if (typeof s.reconnect === "function") attempt("reconnect", () => s.reconnect());
     await wait(10);
     last().accept();
-    last().closed(4002, "app retry");
+    last().closed(4002, "the hook says 250 ms");
     await wait(1_000);
     last().accept();
-    last().closed(4001, "app stop");
-    await wait(60_000);
-    state(s, "end");
+    last().closed(4001, "the hook says stop");
+    await wait(1_000);
+    state(s, "stopped");
     if (typeof s.reconnect === "function") attempt("reconnect after close", () => s.reconnect());
+    const t = (socket = create(RS, { shouldReconnect: hook }));
+    await wait(10);
+    last().accept();
+    last().closed(4004, "the hook closes");
+    await wait(1_000);
+    state(t, "closed from the hook");
   },
 
   async "heartbeat"(RS) {
@@ -493,5 +527,5 @@ for (const [name, scenario] of Object.entries(SCENARIOS)) {
   log("ws-readyStates", sockets.map((socket) => socket.readyState));
   traces[name] = trace;
 }
-process.stdout.write(JSON.stringify(traces) + "\n");
-process.exit(0);
+// Exit once the pipe has taken it all: a bare exit() would cut the output at 64 KiB.
+process.stdout.write(JSON.stringify(traces) + "\n", () => process.exit(0));
