@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from generator.options import build_options
+from generator.options import OPTION_SPECS, build_options
 from generator.render import render_module
 from tests.logic.refreeze import PROFILES, reference_path, render
 
@@ -66,9 +66,18 @@ def test_current_render_behaves_as_the_frozen_reference(
         if reference[name] != now[name]
     }
     assert not different, (
-        f"the {profile} profile no longer behaves as tests/logic/reference/{profile}.mjs "
-        f"(refreeze only before a size-only refactor): {json.dumps(different, indent=1)}"
+        f"the {profile} profile no longer behaves as tests/logic/reference/{profile}.mjs. "
+        "A size-only refactor must not change this; a change meant to alter behaviour "
+        "refreezes once, after it has landed (python -m tests.logic.refreeze): "
+        + json.dumps(different, indent=1)
     )
+
+
+def test_minimal_profile_turns_every_optional_feature_off() -> None:
+    """A feature flag added later is compared with the others off too, or this fails."""
+    switches = {spec.flag for spec in OPTION_SPECS if spec.metavar == "on|off"}
+    assert set(PROFILES["minimal"]) == switches | {"heartbeat"}
+    assert set(PROFILES["minimal"].values()) == {"off"}
 
 
 @pytest.mark.parametrize("profile", list(PROFILES))
