@@ -529,7 +529,7 @@ def demo(
     except ValueError as error:
         fail(f"--port: {error}")
     try:
-        from generator import demo as demo_server
+        from generator.demo import server as demo_server
     except ModuleNotFoundError as error:
         if (error.name or "").partition(".")[0] != "websockets":
             raise
@@ -538,7 +538,7 @@ def demo(
             err=True,
         )
         raise typer.Exit(1) from None
-    from generator.demo_page import build_site
+    from generator.demo.page import build_site
 
     try:
         demo_server.run(build_site(options, given), port_number or 0, typer.echo)

@@ -24,8 +24,8 @@ from websockets.sync.client import connect
 import generator
 from generator.cli import app
 from generator.codes import CLOSE_CODES
-from generator.demo import DemoServer, can_send
-from generator.demo_page import SOCKET_PATH, build_site, default_down_for, demo_command, page_data
+from generator.demo.page import SOCKET_PATH, build_site, default_down_for, demo_command, page_data
+from generator.demo.server import DemoServer, can_send
 from generator.options import FILE_FLAGS, OPTION_SPECS, build_options
 from generator.render import render_module
 from tests.support.demo import running_demo
@@ -293,7 +293,8 @@ def test_demo_without_websockets_names_the_extra(monkeypatch: pytest.MonkeyPatch
     for name in [name for name in sys.modules if name.split(".")[0] == "websockets"]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "websockets", None)  # as if not installed
-    monkeypatch.delitem(sys.modules, "generator.demo", raising=False)
+    for name in [name for name in sys.modules if name.startswith("generator.demo")]:
+        monkeypatch.delitem(sys.modules, name)
     monkeypatch.delattr(generator, "demo", raising=False)
     result = runner.invoke(app, ["demo", "--port", "0"])
     assert result.exit_code == 1

@@ -1,6 +1,6 @@
 """The `wsgen demo` site: the playground page, its script and style, and the generated module.
 
-Everything is assembled once, before the server starts, from templates/demo/ and the options.
+Everything is assembled once, before the server starts, from assets/ and the options.
 The page learns the flags, the close-code table and the server's buttons from one block of
 JSON (`|tojson`, which also escapes `<` so nothing can end the script element early); it draws
 every label from that data, so a close code's name and meaning come only from `codes.py`.
@@ -11,14 +11,18 @@ from __future__ import annotations
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.codes import CLOSE_CODES, Action
 from generator.options import OPTION_SPECS, GeneratorOptions
 from generator.policy import policy_rows
-from generator.render import environment, render_module, templates_dir
+from generator.render import render_module
 
-PAGE_TEMPLATE = "demo/index.html.j2"
+ASSETS = Path(__file__).parent / "assets"
+PAGE_TEMPLATE = "index.html.j2"
 MODULE_PATH = "/reconnecting-socket.js"
 SOCKET_PATH = "/socket"
 CONTROL_PATH = "/control"
@@ -121,12 +125,27 @@ def page_data(options: GeneratorOptions, given: Mapping[str, object]) -> dict[st
 
 def _static(name: str) -> bytes:
     # The script and style contain no template syntax: they are served as they are.
-    return (templates_dir() / "demo" / name).read_bytes()
+    return (ASSETS / name).read_bytes()
+
+
+def _page_environment() -> Environment:
+    # The page reads nothing but `data|tojson` (which escapes `<`, so nothing ends the script
+    # element early); the settings are the module environment's (generator/render.py).
+    env = Environment(
+        loader=FileSystemLoader(ASSETS),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "allow_nan": False}
+    return env
 
 
 def build_site(options: GeneratorOptions, given: Mapping[str, object]) -> dict[str, Asset]:
     """Every file the demo serves, by URL path."""
-    page = environment().get_template(PAGE_TEMPLATE).render(data=page_data(options, given))
+    page = _page_environment().get_template(PAGE_TEMPLATE).render(data=page_data(options, given))
     html = Asset("text/html; charset=utf-8", page.encode("utf-8"))
     return {
         "/": html,
