@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.codes import CLOSE_CODES, Action
+from generator.formats import Format
 from generator.options import OPTION_SPECS, GeneratorOptions
 from generator.policy import policy_rows
 from generator.render import render_module
@@ -151,7 +152,9 @@ def build_site(options: GeneratorOptions, given: Mapping[str, object]) -> dict[s
         "/": html,
         "/index.html": html,
         MODULE_PATH: Asset(
-            "text/javascript; charset=utf-8", render_module(options).encode("utf-8")
+            # Served as an ES module whatever formats a config file asks for.
+            "text/javascript; charset=utf-8",
+            render_module(options, Format.ESM).encode("utf-8"),
         ),
         "/demo.js": Asset("text/javascript; charset=utf-8", _static("demo.js")),
         "/demo.css": Asset("text/css; charset=utf-8", _static("demo.css")),

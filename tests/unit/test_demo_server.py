@@ -279,6 +279,38 @@ def test_demo_bad_input_is_one_line_and_exit_2(arguments: list[str], message: st
     assert result.stderr.count("\n") == 1
 
 
+def test_demo_reads_the_config_file_like_the_other_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.demo import server as demo_server
+
+    served: list[bytes] = []
+    monkeypatch.setattr(
+        demo_server,
+        "run",
+        lambda site, port, report: served.append(site["/reconnecting-socket.js"].body),
+    )
+    config = tmp_path / "wsgen.toml"
+    config.write_text('restart-delay = "500ms-1s"\nformat = "cjs"\n', encoding="utf-8")
+    result = runner.invoke(app, ["demo", "--config", str(config), "--queue-limit", "7"])
+    assert result.exit_code == 0, result.stderr
+    [module] = served
+    assert b"restartDelayMin: 500, // --restart-delay" in module
+    assert b"queueLimit: 7, // --queue-limit" in module
+    assert b"export class" in module, "the demo serves an ES module whatever the config's format"
+
+
+def test_demo_refuses_a_config_whose_targets_differ(tmp_path: Path) -> None:
+    config = tmp_path / "wsgen.toml"
+    config.write_text(
+        '[[targets]]\nout = "a.js"\n[[targets]]\nout = "b.js"\nmax-retries = 5\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["demo", "--config", str(config)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("wsgen: error: --config: its targets differ")
+
+
 def test_demo_on_a_taken_port_says_so() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
