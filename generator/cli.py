@@ -32,7 +32,7 @@ from generator.options import (
 )
 from generator.outputs import plan_outputs
 from generator.parsing import parse_count
-from generator.sync import Planned, Report, SyncError, plan_targets, replan, shown_path, sync
+from generator.sync import Planned, SyncError, plan_targets, replan, shown_path, sync
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -152,10 +152,6 @@ def _targets(config: Path | None, flags: dict[str, Any], out: str | None) -> lis
         fail(str(error))
 
 
-def _finish(report: Report) -> None:
-    raise typer.Exit(report.return_code)
-
-
 def _say(line: str) -> None:
     typer.echo(line, err=True)
 
@@ -269,7 +265,7 @@ def generate(
         )
     except SyncError as error:
         fail(str(error))
-    _finish(report)
+    raise typer.Exit(report.return_code)
 
 
 # --- update --------------------------------------------------------------------------------
@@ -325,7 +321,7 @@ def update(
         )
     except SyncError as error:
         fail(str(error))
-    _finish(report)
+    raise typer.Exit(report.return_code)
 
 
 # --- codes and explain ---------------------------------------------------------------------
