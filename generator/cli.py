@@ -481,16 +481,19 @@ def demo(
     """Serve a live playground for the module these flags generate: a page whose buttons make
     the server restart, end the session, drop the connection... and a timeline of what the
     module does. Ctrl-C stops it."""
+    # Imported here: the other commands need none of the playground.
+    from generator.demo.page import build_site, served_module
+
     given = _given(ctx.params)
     try:
         port_number = parse_count(port, maximum=65535)
     except ValueError as error:
         fail(f"--port: {error}")
-    [option_set, *others] = _option_sets(config, given)
+    [options, *others] = {served_module(target.options) for target in _targets(config, given, None)}
     if others:
         fail(
-            f"--config: its targets differ ({len(others) + 1} sets of options); wsgen demo "
-            "serves one module: give a config with one set of options"
+            f"--config: its targets make {len(others) + 1} different modules; wsgen demo "
+            "serves one: give a config with one target, or targets that differ only in format"
         )
     try:
         from generator.demo import server as demo_server
@@ -502,10 +505,8 @@ def demo(
             err=True,
         )
         raise typer.Exit(1) from None
-    from generator.demo.page import build_site
-
     try:
-        demo_server.run(build_site(option_set.options, given), port_number or 0, typer.echo)
+        demo_server.run(build_site(options, given), port_number or 0, typer.echo)
     except OSError as error:
         fail(f"--port: cannot listen on 127.0.0.1:{port_number}: {error.strerror or error}")
 

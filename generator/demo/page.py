@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,12 @@ def demo_command(options: GeneratorOptions, given: Mapping[str, object]) -> str:
     return " ".join(words)
 
 
+def served_module(options: GeneratorOptions) -> GeneratorOptions:
+    """The options of the one module the demo serves: an ES module, whatever formats (and so
+    global name or .d.ts) a config file asks for."""
+    return replace(options, formats=(Format.ESM,), global_name=None, types=False)
+
+
 def default_down_for(options: GeneratorOptions) -> float:
     """How long a restart refuses connections unless the user picks otherwise: half the
     shortest restart delay, so that by default the first reconnect finds the server back."""
@@ -152,9 +158,8 @@ def build_site(options: GeneratorOptions, given: Mapping[str, object]) -> dict[s
         "/": html,
         "/index.html": html,
         MODULE_PATH: Asset(
-            # Served as an ES module whatever formats a config file asks for.
             "text/javascript; charset=utf-8",
-            render_module(options, Format.ESM).encode("utf-8"),
+            render_module(served_module(options)).encode("utf-8"),
         ),
         "/demo.js": Asset("text/javascript; charset=utf-8", _static("demo.js")),
         "/demo.css": Asset("text/css; charset=utf-8", _static("demo.css")),

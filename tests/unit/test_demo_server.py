@@ -303,12 +303,15 @@ def test_demo_reads_the_config_file_like_the_other_commands(
 def test_demo_refuses_a_config_whose_targets_differ(tmp_path: Path) -> None:
     config = tmp_path / "wsgen.toml"
     config.write_text(
-        '[[targets]]\nout = "a.js"\n[[targets]]\nout = "b.js"\nmax-retries = 5\n',
+        '[[targets]]\nout = "a.js"\n[[targets]]\nout = "b.js"\nmax-retries = 5\n'
+        '[[targets]]\nout = "c.js"\nformat = "iife"\nglobal-name = "C"\n',
         encoding="utf-8",
     )
     result = runner.invoke(app, ["demo", "--config", str(config)])
     assert result.exit_code == 2
-    assert result.stderr.startswith("wsgen: error: --config: its targets differ")
+    assert result.stderr.startswith(
+        "wsgen: error: --config: its targets make 2 different modules; wsgen demo serves one"
+    )
 
 
 def test_demo_on_a_taken_port_says_so() -> None:
