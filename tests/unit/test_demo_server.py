@@ -13,6 +13,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -319,7 +320,10 @@ def test_demo_on_a_taken_port_says_so() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = runner.invoke(app, ["demo", "--port", str(port)])
+        # In a thread of its own: a browser test earlier in this process leaves Playwright's
+        # event loop running in the main thread, where the demo's asyncio.run would refuse.
+        with ThreadPoolExecutor(1) as thread:
+            result = thread.submit(runner.invoke, app, ["demo", "--port", str(port)]).result(60)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"wsgen: error: --port: cannot listen on 127.0.0.1:{port}: ")
 
