@@ -1,8 +1,9 @@
 """The one table of WebSocket close codes: what each means and what the generated module does.
 
 Every other place that speaks of a close code (the templates, `wsgen codes`, `wsgen explain`,
-the README table) draws from `CLOSE_CODES`. Sources: RFC 6455 §7.4.1 and the IANA "WebSocket
-Close Code Number Registry" (1000-1015, 3000, 3003, 3008), RFC 6455 §7.4.2 for 4000-4999.
+the table in docs/close-codes.md) draws from `CLOSE_CODES`. Sources: RFC 6455 §7.4.1 and the
+IANA "WebSocket Close Code Number Registry" (1000-1015, 3000, 3003, 3008), RFC 6455 §7.4.2 for
+4000-4999.
 """
 
 from __future__ import annotations

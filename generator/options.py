@@ -107,14 +107,31 @@ def _number(value: Any) -> str | int | float:
 
 @dataclass(frozen=True)
 class OptionSpec:
+    """Everything about one option, in one place: its flag, how it is read and written back,
+    its help, and how it reaches the generated module."""
+
     flag: str
     field: str
+    """Its field of GeneratorOptions (and its parameter name in cli.py)."""
     parse: Callable[[Any], Any]
     format: Callable[[Any], Any]
+    """The inverse of `parse`: the value as a flag, a config key or the header would hold it."""
     metavar: str
     help: str
+    js_names: tuple[str, ...] = ()
+    """The runtime option(s) it sets in the module's DEFAULTS block, in order (--restart-delay
+    sets two, from its MIN and MAX); none for an option that shapes the code instead."""
+    ts_type: str = "number"
+    """The TypeScript type of those runtime options (the ts format, the .d.ts, the JSDoc)."""
+    needs: str | None = None
+    """A field that must not be None for this option to reach DEFAULTS: the heartbeat's
+    settings exist only with a heartbeat."""
+    feature: bool = False
+    """An optional feature the templates switch on (`features.<field>`): off emits none of its
+    code."""
 
 
+# In the order of --help, the docs and the module's DEFAULTS block.
 OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "restart-delay",
@@ -124,6 +141,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "MIN-MAX",
         "Window for reconnecting after 1012 Service Restart; each attempt draws a uniform "
         "random delay in it.",
+        js_names=("restartDelayMin", "restartDelayMax"),
     ),
     OptionSpec(
         "backoff-initial",
@@ -132,14 +150,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_duration,
         "DURATION",
         "First backoff ceiling for retried codes and failed attempts.",
-    ),
-    OptionSpec(
-        "backoff-max",
-        "backoff_max",
-        _positive(parse_duration),
-        format_duration,
-        "DURATION",
-        "Largest backoff ceiling.",
+        js_names=("backoffInitial",),
     ),
     OptionSpec(
         "backoff-factor",
@@ -149,6 +160,16 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "FACTOR",
         "Growth of the backoff ceiling per attempt (1 to 100); each delay is a random draw "
         "below the ceiling (full jitter).",
+        js_names=("backoffFactor",),
+    ),
+    OptionSpec(
+        "backoff-max",
+        "backoff_max",
+        _positive(parse_duration),
+        format_duration,
+        "DURATION",
+        "Largest backoff ceiling.",
+        js_names=("backoffMax",),
     ),
     OptionSpec(
         "max-retries",
@@ -157,6 +178,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         lambda value: "unlimited" if value is None else value,
         "N",
         "Reconnection attempts before giving up, or 'unlimited'.",
+        js_names=("maxRetries",),
     ),
     OptionSpec(
         "connect-timeout",
@@ -165,6 +187,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_duration,
         "DURATION",
         "Abandon and retry an attempt that has not opened after this long.",
+        js_names=("connectTimeout",),
     ),
     OptionSpec(
         "stable-after",
@@ -173,6 +196,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_duration,
         "DURATION",
         "A connection open this long resets the backoff.",
+        js_names=("stableAfter",),
     ),
     OptionSpec(
         "queue-limit",
@@ -181,6 +205,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         lambda value: value,
         "N",
         "Messages send() queues while reconnecting; one more throws QuotaExceededError.",
+        js_names=("queueLimit",),
     ),
     OptionSpec(
         "stop-on",
@@ -240,6 +265,9 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "INTERVAL",
         "After this long without a message, send --heartbeat-message; 'off' leaves the "
         "heartbeat out of the module.",
+        js_names=("heartbeatInterval",),
+        needs="heartbeat",
+        feature=True,
     ),
     OptionSpec(
         "heartbeat-timeout",
@@ -249,6 +277,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "DURATION",
         "With --heartbeat: no message this long after a heartbeat means the connection is "
         "dead; it is closed and retried with backoff, like 1006.",
+        js_names=("heartbeatTimeout",),
+        needs="heartbeat",
     ),
     OptionSpec(
         "heartbeat-message",
@@ -257,6 +287,9 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         lambda value: value,
         "TEXT",
         "With --heartbeat: the text message sent as the heartbeat.",
+        js_names=("heartbeatMessage",),
+        ts_type="string",
+        needs="heartbeat",
     ),
     OptionSpec(
         "network-aware",
@@ -266,6 +299,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "on|off",
         "In browsers: spend no attempt while offline, reconnect at once when back online, "
         "and retry now when the page becomes visible during a backoff.",
+        feature=True,
     ),
     OptionSpec(
         "retry-hint",
@@ -275,6 +309,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "on|off",
         "Honour 'retry-after=SECONDS' in a retried close's reason as the delay (at most "
         "--backoff-max).",
+        feature=True,
     ),
     OptionSpec(
         "reconnect-hook",
@@ -284,6 +319,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "on|off",
         "Support options.shouldReconnect(event, attempt): a delay in ms, null to stop, "
         "undefined for the table.",
+        feature=True,
     ),
     OptionSpec(
         "url-provider",
@@ -293,6 +329,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "on|off",
         "Accept a function as the URL (returning a string or a Promise of one), called before "
         "every attempt.",
+        feature=True,
     ),
     OptionSpec(
         "manual-reconnect",
@@ -301,6 +338,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_switch,
         "on|off",
         "Add reconnect(): drop the connection and connect again now, with the backoff reset.",
+        feature=True,
     ),
 )
 

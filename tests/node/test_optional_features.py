@@ -120,7 +120,7 @@ def test_heartbeat_interval_zero_at_runtime_turns_it_off(render_to: RenderTo, no
     assert running.of("reconnecting") == []
 
 
-# -- network awareness (Node with faked browser globals; Chromium in test_features_browser) ------
+# -- network awareness (Node with faked browser globals; Chromium: tests/browser/) ------------
 
 
 def test_offline_spends_no_attempt_and_online_connects_at_once(
