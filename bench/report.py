@@ -89,7 +89,7 @@ def render(sections: list[Section], quick: bool, command: str = "python bench/ru
     return "\n".join(out) + "\n"
 
 
-TARGETS_HEADING = "## Targets (issues 6 and 16)"
+TARGETS_HEADING = "## Targets"
 TARGET_HEADERS = ["target", "measured", "result", "benchmark"]
 
 

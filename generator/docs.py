@@ -66,7 +66,7 @@ def bench_section(heading: str) -> Callable[[], str]:
 SECTIONS: dict[str, Callable[[], str]] = {
     "codes": policy_table_markdown,
     "flags": flags_table_markdown,
-    "bench-targets": bench_section("Targets (issue 6)"),
+    "bench-targets": bench_section("Targets"),
     "bench-size": bench_section("Size"),
     "bench-throughput": bench_section("Throughput"),
     "bench-storm": bench_section("Restart storm (simulated)"),
