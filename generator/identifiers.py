@@ -33,8 +33,9 @@ NAMES_DECLARED_BY_MODULE = frozenset(
     """
     NORMAL_CLOSURE ABNORMAL_CLOSURE DEFAULTS CLOSE_POLICY READY_STATES EVENT_TYPES noop
     createEvent closeAction reconnectDelay detach release CloseAction ClosePolicy SendData
-    WebSocketClass Settings Options ReconnectingEvent SocketEventMap HandlerSlots GlobalClass
+    WebSocketClass Settings Options ReconnectingEvent SocketEventMap GlobalClass
     GlobalInstance listenForWake UrlProvider CloseInfo withDefaults
+    HANDLERS SocketEvent runHandler absoluteUrl clampCode utf8Length likeWebSocket
     """.split()
 )
 
