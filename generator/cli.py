@@ -27,6 +27,7 @@ from generator.config import (
 from generator.explain import OptionSet, codes_json, codes_table, explain, parse_code
 from generator.files import read_text_if_any, unified_diff, write_atomically
 from generator.header import MARKER, HeaderError, read_header
+from generator.node_package import commonjs_note
 from generator.options import (
     FILE_FLAGS,
     OPTION_SPECS,
@@ -238,6 +239,10 @@ def generate(
         verb="wrote",
         command="generate",
     )
+    for plan in planned.values():
+        note = commonjs_note(plan.path, plan.options)
+        if note and not (check or diff):
+            typer.echo(note, err=True)
 
 
 def _given(parameters: dict[str, Any]) -> dict[str, Any]:

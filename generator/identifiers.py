@@ -22,7 +22,8 @@ RESERVED_WORDS = frozenset(
 GLOBALS_USED_BY_MODULE = frozenset(
     """
     DOMException Date Event EventTarget Math Object Promise clearTimeout globalThis module
-    exports setTimeout window document navigator self WebSocket TypeError String
+    exports setTimeout window document navigator self WebSocket TypeError String Symbol
+    TextEncoder URL WeakMap MessageEvent CloseEvent
     """.split()
 )
 

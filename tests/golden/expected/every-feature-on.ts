@@ -172,16 +172,18 @@ function createEvent(
   return fields ? new SocketEvent(type, fields) : new Event(type);
 }
 
-/** Runs the socket's `on<type>` handler; registered where the handler was first set. */
-function runHandler(event: Event): void {
-  const socket = event.currentTarget!;
-  const handler = HANDLERS.get(socket)![event.type];
-  if (typeof handler === "function") handler.call(socket, event);
+/**
+ * Runs the socket's `on<type>` handler; registered where the handler was first set. The socket
+ * is `this` (Node's MessageEvent has no currentTarget).
+ */
+function runHandler(this: EventTarget, event: Event): void {
+  const handler = HANDLERS.get(this)![event.type];
+  if (typeof handler === "function") handler.call(this, event);
 }
 
 /**
  * The URL as `new WebSocket(url)` resolves it (WHATWG WebSockets): relative to the page, http(s)
- * as ws(s); another scheme, a fragment or no URL at all is a SyntaxError.
+ * as ws(s); an unparsable URL, another scheme or a fragment is a SyntaxError.
  */
 function absoluteUrl(url: string | URL): string {
   const base = globalThis.document ? document.baseURI : undefined;
