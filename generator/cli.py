@@ -23,6 +23,7 @@ from generator.config import (
     resolve_targets,
 )
 from generator.explain import OptionSet, codes_json, codes_table, explain, parse_code
+from generator.node_package import commonjs_note
 from generator.options import (
     OPTION_SPECS,
     SPECS_BY_FLAG,
@@ -265,6 +266,11 @@ def generate(
         )
     except SyncError as error:
         fail(str(error))
+    if not (check or diff):
+        for plan in planned:
+            note = commonjs_note(plan.path, plan.options)
+            if note:
+                typer.echo(note, err=True)
     raise typer.Exit(report.return_code)
 
 

@@ -81,7 +81,7 @@ export interface SocketEventMap extends WebSocketEventMap {
  */
 export declare class ReconnectingSocket extends EventTarget {
   constructor(
-    url: string | UrlProvider,
+    url: string | URL | UrlProvider,
     protocols?: string | string[],
     options?: Options,
   );
@@ -90,7 +90,7 @@ export declare class ReconnectingSocket extends EventTarget {
   static readonly CLOSING: 2;
   static readonly CLOSED: 3;
   readonly url: string;
-  readonly readyState: number;
+  readonly readyState: 0 | 1 | 2 | 3;
   readonly protocol: string;
   readonly extensions: string;
   readonly bufferedAmount: number;

@@ -6,7 +6,7 @@ var Live = (function () {
   "use strict";
 
   /** @typedef {"stop" | "retry" | "restart" | "retry-later"} CloseAction */
-  /** @typedef {string | ArrayBufferLike | Blob | ArrayBufferView} SendData */
+  /** @typedef {Parameters<WebSocket["send"]>[0]} SendData */
   /** @typedef {() => string | Promise<string>} UrlProvider */
   /**
    * @typedef {object} Options runtime options; each key of DEFAULTS overrides its default
@@ -84,11 +84,77 @@ var Live = (function () {
 
   const READY_STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
   const EVENT_TYPES = ["open", "message", "error", "close", "reconnecting"];
+  /** Each socket's `on<type>` handlers, kept off the socket as a WebSocket keeps them. */
+  const HANDLERS = new WeakMap();
 
   function noop() {}
 
-  function createEvent(type, properties) {
-    return Object.assign(new Event(type), properties);
+  /**
+   * Where the runtime has no class for an event (CloseEvent in Node, "reconnecting" everywhere):
+   * an Event whose fields are read-only, as on a native event.
+   */
+  class SocketEvent extends Event {
+    constructor(type, fields) {
+      super(type);
+      for (const name of Object.keys(fields)) {
+        Object.defineProperty(this, name, {
+          get: () => fields[name],
+          enumerable: true,
+        });
+      }
+    }
+  }
+
+  function createEvent(type, fields) {
+    // A real MessageEvent or CloseEvent where the runtime has the class.
+    const NativeEvent =
+      type === "message"
+        ? globalThis.MessageEvent
+        : type === "close"
+          ? globalThis.CloseEvent
+          : undefined;
+    if (NativeEvent) return new NativeEvent(type, fields);
+    return fields ? new SocketEvent(type, fields) : new Event(type);
+  }
+
+  /**
+   * Runs the socket's `on<type>` handler; registered where the handler was first set. The socket
+   * is `this` (Node's MessageEvent has no currentTarget).
+   */
+  function runHandler(event) {
+    const handler = HANDLERS.get(this)[event.type];
+    if (typeof handler === "function") handler.call(this, event);
+  }
+
+  /**
+   * The URL as `new WebSocket(url)` resolves it (WHATWG WebSockets): relative to the page, http(s)
+   * as ws(s); an unparsable URL, another scheme or a fragment is a SyntaxError.
+   */
+  function absoluteUrl(url) {
+    const base = globalThis.document ? document.baseURI : undefined;
+    let href = "";
+    try {
+      const parsed = new URL(url, base);
+      parsed.protocol = parsed.protocol.replace(/^http/, "ws");
+      href = parsed.href;
+    } catch (error) {
+      // Not a URL at all: refused below with the rest.
+    }
+    if (!/^wss?:\/\/[^#]*$/.test(href)) {
+      throw new DOMException(`The URL '${url}' is invalid.`, "SyntaxError");
+    }
+    return href;
+  }
+
+  /** A close code as WebIDL's [Clamp] unsigned short: 0-65535, rounded half to even. */
+  function clampCode(code) {
+    const clamped = Math.min(Math.max(+code || 0, 0), 65535);
+    const rounded = Math.round(clamped);
+    return rounded - clamped === 0.5 && rounded % 2 ? rounded - 1 : rounded;
+  }
+
+  function utf8Length(text) {
+    return new TextEncoder().encode(text).length;
   }
 
   function closeAction(code, overrides) {
@@ -171,7 +237,11 @@ var Live = (function () {
      */
     constructor(url, protocols, options) {
       super();
-      this._url = url;
+      if (arguments.length < 1) {
+        throw new TypeError("1 argument required, but only 0 present.");
+      }
+      this._url = typeof url === "function" ? url : absoluteUrl(url);
+      this._href = "";
       this._protocols = protocols;
       this._options = withDefaults(options);
       this._socket = null;
@@ -181,14 +251,8 @@ var Live = (function () {
       this._queue = [];
       this._readyState = READY_STATES.CONNECTING;
       this._binaryType = undefined;
-      for (const type of EVENT_TYPES) {
-        this["on" + type] = null;
-        // Registered first, so `onX` runs before listeners added later, as on a WebSocket.
-        this.addEventListener(type, (event) => {
-          const handler = this["on" + type];
-          if (typeof handler === "function") handler.call(this, event);
-        });
-      }
+      this._protocol = this._extensions = "";
+      HANDLERS.set(this, {});
       this._connect(true);
       // Listening starts once the first attempt has not thrown: a constructor that throws leaves
       // nothing behind on the window.
@@ -202,27 +266,38 @@ var Live = (function () {
         }
       };
       listenForWake("addEventListener", this._wake);
+      // Internal state stays out of Object.keys() and JSON.stringify(): a WebSocket shows none.
+      for (const key of Object.keys(this)) {
+        Object.defineProperty(this, key, { enumerable: false });
+      }
     }
 
+    /** The URL of the current or last attempt, resolved as a WebSocket resolves it. */
     get url() {
-      if (this._socket) return this._socket.url;
-      return typeof this._url === "function" ? "" : this._url;
+      return this._href;
     }
 
     get readyState() {
       return this._readyState;
     }
 
+    /** The subprotocol the server chose at the last open; kept after the close, as on a WebSocket. */
     get protocol() {
-      return this._socket ? this._socket.protocol : "";
+      return this._protocol;
     }
 
     get extensions() {
-      return this._socket ? this._socket.extensions : "";
+      return this._extensions;
     }
 
+    /** Bytes not yet sent: the connection's, plus the queue's, which the next open sends. */
     get bufferedAmount() {
-      return this._socket ? this._socket.bufferedAmount : 0;
+      let amount = this._socket ? this._socket.bufferedAmount : 0;
+      for (const data of this._queue) {
+        if (typeof data === "string") amount += utf8Length(data);
+        else amount += "size" in data ? data.size : data.byteLength;
+      }
+      return amount;
     }
 
     get binaryType() {
@@ -232,8 +307,15 @@ var Live = (function () {
     }
 
     set binaryType(value) {
-      this._binaryType = value;
-      if (this._socket) this._socket.binaryType = value;
+      // A type the socket does not know is ignored, as on a WebSocket; with a socket, its class
+      // decides (the ws package adds "nodebuffer").
+      const socket = this._socket;
+      if (socket) {
+        socket.binaryType = value;
+        this._binaryType = socket.binaryType;
+      } else if (value === "blob" || value === "arraybuffer") {
+        this._binaryType = value;
+      }
     }
 
     /**
@@ -241,6 +323,9 @@ var Live = (function () {
      * @param {SendData} data
      */
     send(data) {
+      if (arguments.length < 1) {
+        throw new TypeError("1 argument required, but only 0 present.");
+      }
       const socket = this._socket;
       if (socket && socket.readyState === READY_STATES.OPEN) {
         return socket.send(data);
@@ -263,31 +348,46 @@ var Live = (function () {
     /**
      * Closes for good: cancels any pending reconnect; "close" fires once.
      * @param {number} [code] 1000 or 3000-4999
-     * @param {string} [reason]
+     * @param {string} [reason] at most 123 bytes of UTF-8
      */
-    close(code = NORMAL_CLOSURE, reason = "") {
-      if (code !== NORMAL_CLOSURE && !(code >= 3000 && code <= 4999)) {
+    close(code, reason) {
+      // The arguments checked first, as a WebSocket checks them, whatever the state.
+      if (code !== undefined) code = clampCode(code);
+      const allowed =
+        code === undefined
+          ? reason === undefined
+          : code === NORMAL_CLOSURE || (code >= 3000 && code <= 4999);
+      if (!allowed) {
         throw new DOMException(
-          `close code must be 1000 or 3000-4999`,
+          "close code must be 1000 or 3000-4999",
           "InvalidAccessError",
+        );
+      }
+      if (reason !== undefined && utf8Length((reason = `${reason}`)) > 123) {
+        throw new DOMException(
+          "close reason must be at most 123 bytes of UTF-8",
+          "SyntaxError",
         );
       }
       if (this._readyState >= READY_STATES.CLOSING) return;
       const socket = this._socket;
-      // Closed first: if the socket refuses (a reason over 123 bytes), nothing here has changed.
       if (socket && socket.readyState === READY_STATES.OPEN) {
         socket.close(code, reason);
       }
       clearTimeout(this._timer);
       this._readyState = READY_STATES.CLOSING;
       if (socket && socket.readyState !== READY_STATES.CONNECTING) return;
-      // Between attempts, or before an attempt opened: nothing to wait for.
+      // Before an attempt opened, or between attempts: the connection fails, as a WebSocket's
+      // does when closed while connecting: "error", then "close" 1006, not clean.
       if (socket) {
         detach(socket);
         socket.close();
         this._socket = null;
       }
-      Promise.resolve().then(() => this._finish(code, reason, true));
+      Promise.resolve().then(() => {
+        this._emit("error");
+        this._finish(ABNORMAL_CLOSURE, "", false);
+      });
     }
 
     /** Drops the current connection and connects again now, with the backoff reset. */
@@ -327,7 +427,7 @@ var Live = (function () {
             this._timer === timer && this._readyState < READY_STATES.CLOSING;
           Promise.resolve()
             .then(url)
-            .then((href) => current() && this._open(href))
+            .then((href) => current() && this._open(absoluteUrl(href)))
             .catch((error) => current() && this._fail(error));
           return;
         }
@@ -340,6 +440,7 @@ var Live = (function () {
     }
 
     _open(url) {
+      this._href = url;
       const options = this._options;
       const WebSocketClass = options.WebSocket || globalThis.WebSocket;
       if (!WebSocketClass) {
@@ -388,10 +489,13 @@ var Live = (function () {
       clearTimeout(this._timer);
       this._readyState = READY_STATES.OPEN;
       this._openedAt = Date.now();
+      const socket = this._socket;
+      this._protocol = socket.protocol;
+      this._extensions = socket.extensions;
       const queued = this._queue;
       this._queue = [];
       // The queue goes out before "open" fires, so it precedes anything sent from a handler.
-      for (const data of queued) this._socket.send(data);
+      for (const data of queued) socket.send(data);
       this._emit("open");
     }
 
@@ -473,13 +577,49 @@ var Live = (function () {
       this._emit("close", { code, reason, wasClean });
     }
 
-    _emit(type, properties) {
-      this.dispatchEvent(createEvent(type, properties));
+    _emit(type, fields) {
+      this.dispatchEvent(createEvent(type, fields));
     }
   }
 
-  Object.assign(LiveSocket, READY_STATES);
-  Object.assign(LiveSocket.prototype, READY_STATES);
+  /**
+   * What a WebSocket shows of itself (WebIDL): read-only constants on the class and its
+   * prototype, `on<type>` handlers as accessors on the prototype, "[object WebSocket]", and a
+   * constructor length of 1.
+   */
+  function likeWebSocket(socketClass) {
+    const prototype = socketClass.prototype;
+    for (const [name, value] of Object.entries(READY_STATES)) {
+      const constant = { value, enumerable: true };
+      Object.defineProperty(socketClass, name, constant);
+      Object.defineProperty(prototype, name, constant);
+    }
+    for (const type of EVENT_TYPES) {
+      Object.defineProperty(prototype, "on" + type, {
+        get() {
+          return HANDLERS.get(this)[type] || null;
+        },
+        set(value) {
+          const handlers = HANDLERS.get(this);
+          // As WebIDL's EventHandler: anything but an object is null; the handler runs where it
+          // was first set among the type's listeners, and a cleared one gives up its place.
+          const handler = Object(value) === value ? value : null;
+          if (!handler) this.removeEventListener(type, runHandler);
+          else if (!handlers[type]) this.addEventListener(type, runHandler);
+          handlers[type] = handler;
+        },
+        enumerable: true,
+        configurable: true,
+      });
+    }
+    Object.defineProperty(prototype, Symbol.toStringTag, {
+      value: "WebSocket",
+      configurable: true,
+    });
+    Object.defineProperty(socketClass, "length", { value: 1 });
+  }
+
+  likeWebSocket(LiveSocket);
 
   return LiveSocket;
 })();
