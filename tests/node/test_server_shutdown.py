@@ -113,7 +113,12 @@ def running(argv: list[str], port: int, work: Path) -> Iterator[subprocess.Popen
     process = subprocess.Popen(
         argv,
         cwd=SNIPPETS,
-        env={**os.environ, "PORT": str(port), "PYTHONPATH": str(SNIPPETS)},
+        env={
+            **os.environ,
+            "PORT": str(port),
+            "PYTHONPATH": str(SNIPPETS),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )
