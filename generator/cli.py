@@ -201,6 +201,7 @@ def generate(
             "--types/--no-types", help=SPECS_BY_FLAG["types"].help, rich_help_panel=MODULE_OPTIONS
         ),
     ] = None,
+    frameworks: Annotated[list[str] | None, _option("framework")] = None,
     heartbeat: Annotated[str | None, _option("heartbeat")] = None,
     heartbeat_timeout: Annotated[str | None, _option("heartbeat-timeout")] = None,
     heartbeat_message: Annotated[str | None, _option("heartbeat-message")] = None,
