@@ -52,6 +52,9 @@ def test_the_ts_format_gets_typescript_bindings_and_types_get_declarations(
     ]
     typed = (tmp_path / "socket.react.ts").read_text(encoding="utf-8")
     assert "): SocketState {" in typed and 'from "./socket.js";' in typed
+    # Each file, bindings and their declarations included, is found again from its header.
+    files = sorted(path.name for path in tmp_path.glob("socket*"))
+    assert wsgen("update", "--check", *files).exit_code == 0
 
 
 def test_a_config_key_asks_for_bindings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

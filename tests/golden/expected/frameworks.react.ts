@@ -85,7 +85,16 @@ export function useReconnectingSocket(
   const protocolsKey = JSON.stringify(settings.protocols ?? null);
 
   useEffect(() => {
-    setState((current) => (current.socket ? fresh(url) : current));
+    // A new URL starts from a fresh state; the first render's is kept as it is.
+    const start = fresh(url);
+    setState((current) =>
+      current.socket === null &&
+      current.lastClose === null &&
+      current.lastMessage === null &&
+      current.readyState === start.readyState
+        ? current
+        : start,
+    );
     if (url == null) return undefined;
     let socket: ReconnectingSocket | null = null;
     let live = true;
