@@ -210,3 +210,21 @@ def test_snippet_sends_1012_and_the_client_returns_inside_its_window(
     # The first new attempt waited for the window, measured on the client's own clock.
     second_attempt = watching.of("construct")[1]
     assert second_attempt["t"] - close["t"] >= 300
+
+
+def test_retry_after_snippet_sets_the_clients_delay(
+    render_to: RenderTo, node: str, tmp_path: Path
+) -> None:
+    # A --backoff-max above the hint, which the module would otherwise cap it to.
+    module = render_to(**{**FAST_GIVING_UP, "backoff_max": "30s"})
+    port = _free_port()
+    argv = _python(str(SNIPPETS / "websockets_retry_after.py"))(port, node, tmp_path)
+    with running(argv, port, tmp_path) as server:
+        with client(module, f"ws://127.0.0.1:{port}/") as watching:
+            watching.wait_for("open", timeout=15)
+            _shut_down(server)
+            ending = _ending(watching, timeout=15)
+    assert (ending["type"], ending["code"], ending["fromServer"]) == ("reconnecting", 1012, True)
+    hint = float(ending["reason"].removeprefix("retry-after="))
+    assert 8 <= hint <= 15
+    assert ending["delay"] == round(hint * 1000)
