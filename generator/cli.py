@@ -126,6 +126,7 @@ TypesOption = Annotated[
         "--types/--no-types", help=SPECS_BY_FLAG["types"].help, rich_help_panel=MODULE_OPTIONS
     ),
 ]
+FrameworkOption = Annotated[list[str] | None, _option("framework")]
 HeartbeatOption = Annotated[str | None, _option("heartbeat")]
 HeartbeatTimeoutOption = Annotated[str | None, _option("heartbeat-timeout")]
 HeartbeatMessageOption = Annotated[str | None, _option("heartbeat-message")]
@@ -232,6 +233,7 @@ def generate(
     formats: FormatOption = None,
     global_name: GlobalNameOption = None,
     types: TypesOption = None,
+    frameworks: FrameworkOption = None,
     heartbeat: HeartbeatOption = None,
     heartbeat_timeout: HeartbeatTimeoutOption = None,
     heartbeat_message: HeartbeatMessageOption = None,

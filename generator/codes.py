@@ -194,7 +194,9 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "The server is terminating the connection because it is restarting; the client should "
         "reconnect after a brief delay.",
         "A planned restart, such as a deployment or a configuration reload; the service will be "
-        "available again shortly.",
+        "available again shortly. On SIGTERM uvicorn sends it; hypercorn (1011), aiohttp (no "
+        "close frame: 1006), the websockets server (1001) and Node's ws (1006) need a few lines "
+        "to send it instead: docs/servers.md.",
         "Reconnect automatically after a short delay (1 to 5 seconds); reconnecting is expected "
         "and succeeds once the server is back up.",
         Action.RESTART,

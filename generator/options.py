@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from generator.bindings import Framework, format_frameworks, parse_frameworks
 from generator.formats import Format, format_formats, parse_formats
 from generator.identifiers import check_identifier
 from generator.parsing import (
@@ -55,6 +56,7 @@ class GeneratorOptions:
     formats: tuple[Format, ...] = (Format.ESM,)
     global_name: str | None = None
     types: bool = False
+    frameworks: tuple[Framework, ...] = ()
     # Optional features: each one switched off emits no code at all (build-time trimming).
     heartbeat: int | None = None
     heartbeat_timeout: int = 10_000
@@ -258,6 +260,15 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "Also write a .d.ts beside each JavaScript output (esm, cjs, iife).",
     ),
     OptionSpec(
+        "framework",
+        "frameworks",
+        parse_frameworks,
+        format_frameworks,
+        "react|vue",
+        "Also write a binding beside each esm or ts output, importing it, repeated or "
+        "comma-separated: react (a hook, socket.react.js), vue (a composable, socket.vue.js).",
+    ),
+    OptionSpec(
         "heartbeat",
         "heartbeat",
         parse_optional_duration,
@@ -346,7 +357,7 @@ SPECS_BY_FLAG = {spec.flag: spec for spec in OPTION_SPECS}
 
 # Flags that shape which files are written rather than what the module does; a command that
 # serves one esm module (wsgen demo) takes every flag but these.
-FILE_FLAGS = frozenset({"format", "global-name", "types"})
+FILE_FLAGS = frozenset({"format", "global-name", "types", "framework"})
 
 assert {spec.field for spec in OPTION_SPECS} == {f.name for f in fields(GeneratorOptions)}
 
@@ -395,6 +406,8 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
         raise OptionError(
             "types", "the ts format carries its own types; --types is for esm, cjs and iife"
         )
+    if options.frameworks and not {Format.ESM, Format.TS} & set(options.formats):
+        raise OptionError("framework", "bindings import an ES module; add --format esm or ts")
     if options.heartbeat is None:
         defaults = GeneratorOptions()
         for flag in ("heartbeat-timeout", "heartbeat-message"):

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator import __version__
+from generator.bindings import Framework
 from generator.formats import DECLARATIONS_TEMPLATE, Format
 from generator.jsliteral import js_string
 from generator.options import OPTION_SPECS, GeneratorOptions, OptionSpec
@@ -88,6 +89,19 @@ def render_declarations(options: GeneratorOptions, format: Format) -> str:
     """The .d.ts that goes beside the `format` (esm, cjs or iife) output."""
     template = environment().get_template(DECLARATIONS_TEMPLATE)
     return template.render(_context(options, format))
+
+
+def render_binding(
+    options: GeneratorOptions,
+    framework: Framework,
+    format: Format,
+    module_import: str,
+    declarations: bool = False,
+) -> str:
+    """The `framework` binding that imports the module (`format` esm or ts) from
+    `module_import`, or (`declarations`) its .d.ts."""
+    template = environment().get_template(framework.template(declarations))
+    return template.render({**_context(options, format), "module_import": module_import})
 
 
 def _context(options: GeneratorOptions, format: Format) -> dict[str, Any]:
