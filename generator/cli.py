@@ -192,6 +192,7 @@ def generate(
     queue_limit: Annotated[str | None, _option("queue-limit")] = None,
     stop_on: Annotated[str | None, _option("stop-on")] = None,
     retry_on: Annotated[str | None, _option("retry-on")] = None,
+    restart_on: Annotated[str | None, _option("restart-on")] = None,
     class_name: Annotated[str | None, _option("class-name")] = None,
     formats: Annotated[list[str] | None, _option("format")] = None,
     global_name: Annotated[str | None, _option("global-name")] = None,

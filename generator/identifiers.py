@@ -34,7 +34,7 @@ NAMES_DECLARED_BY_MODULE = frozenset(
     NORMAL_CLOSURE ABNORMAL_CLOSURE DEFAULTS CLOSE_POLICY READY_STATES EVENT_TYPES noop
     createEvent closeAction reconnectDelay detach release CloseAction ClosePolicy SendData
     WebSocketClass Settings Options ReconnectingEvent SocketEventMap HandlerSlots GlobalClass
-    GlobalInstance listenForWake UrlProvider CloseInfo withDefaults
+    GlobalInstance listenForWake UrlProvider CloseInfo withDefaults restartSpread hintedDelay
     """.split()
 )
 

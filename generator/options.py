@@ -51,6 +51,7 @@ class GeneratorOptions:
     queue_limit: int = 1000
     stop_on: frozenset[int] = frozenset()
     retry_on: frozenset[int] = frozenset()
+    restart_on: frozenset[int] = frozenset()
     class_name: str = "ReconnectingSocket"
     formats: tuple[Format, ...] = (Format.ESM,)
     global_name: str | None = None
@@ -122,8 +123,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         parse_window,
         format_window,
         "MIN-MAX",
-        "Window for reconnecting after 1012 Service Restart; each attempt draws a uniform "
-        "random delay in it.",
+        "Window for reconnecting after a restart (1012, 1011, 1001, --restart-on); each attempt "
+        "draws a uniform random delay in it, and attempts refused before the next open too.",
     ),
     OptionSpec(
         "backoff-initial",
@@ -198,6 +199,15 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "CODES",
         "Close codes that reconnect, overriding the table (e.g. 1000 behind a proxy that "
         "closes idle connections with it).",
+    ),
+    OptionSpec(
+        "restart-on",
+        "restart_on",
+        parse_codes,
+        format_codes,
+        "CODES",
+        "Close codes that mean the server restarts: reconnect inside --restart-delay, as for "
+        "1012 (e.g. 4500 if your server says so on a deploy).",
     ),
     OptionSpec(
         "class-name",
@@ -363,12 +373,17 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
             field = SPECS_BY_FLAG[flag].field
             if getattr(options, field) != getattr(defaults, field):
                 raise OptionError(flag, "has no effect without --heartbeat INTERVAL; set both")
-    both = options.stop_on & options.retry_on
-    if both:
-        raise OptionError(
-            "retry-on",
-            f"code {format_codes(both)} is in both --stop-on and --retry-on; pick one",
-        )
+    for flag, first, second in (
+        ("retry-on", options.stop_on, options.retry_on),
+        ("restart-on", options.stop_on, options.restart_on),
+        ("restart-on", options.retry_on, options.restart_on),
+    ):
+        both = first & second
+        if both:
+            other = "stop-on" if first is options.stop_on else "retry-on"
+            raise OptionError(
+                flag, f"code {format_codes(both)} is in both --{other} and --{flag}; pick one"
+            )
 
 
 def shown_default(flag: str) -> str:
