@@ -249,7 +249,8 @@ def analyse(run: Run) -> Figures:
         if final is not None:
             back_at.append(final[1])
             after_1000 += sum(1 for a in attempts if a[0] > final[2])
-        dying += sum(1 for a in opened_later if a[3] != 1000)
+        # Connections the old process accepted in its last moments, before the final session.
+        dying += sum(1 for a in opened_later if final is None or a[0] < final[0])
         echoed = client["echoed"]
         echoed_set = set(echoed)
         handed = set(client["handed"])
