@@ -58,7 +58,7 @@ def run(ctx: Context) -> Section:
                 clients=clients,
                 down=DOWN_S,
                 exit_mode="self" if ours else "force",
-                quiet_ms=6000,
+                quiet_ms=2000 if ctx.quick else 6000,
             )
             got = analyse(run_)
             codes = ", ".join(f"{code} x{count}" for code, count in got.restart_codes.items())

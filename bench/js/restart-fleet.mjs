@@ -7,8 +7,9 @@
 //
 // Every client sends "<client>:<seq>" every --every ms, from its first open until it is told
 // to stop; the server echoes each. Lines on stdout, for the Python side that restarts the
-// server: {"type":"ready"} once all are open, {"type":"back"} once all opened again after
-// the restart, then the report. After "back" each client sends "bye", which the server answers
+// server: {"type":"ready"} once all are open, then, once the Python side has written
+// "serving" on stdin (the new process listens), {"type":"back"} when every client is open on
+// it, then the report. After "back" each client sends "bye", which the server answers
 // with 1000; attempts after it are counted for --quiet ms. With --exit self nothing is closed
 // or cleared by force at the end: the process must end by itself (ours); with --exit force the
 // clients are closed and the process exits (anchors that reconnect after 1000 forever).
@@ -107,7 +108,21 @@ if (!(await until(() => clients.every((c) => opened(c) >= 1), 20_000))) {
 }
 say({ type: "ready", at: Date.now() });
 
-const allBack = await until(() => clients.every((c) => opened(c) >= 2), 60_000);
+// The new server's first moment, from the Python side; a connection the old process accepted
+// in its last moments is not "back".
+let servingAt = Infinity;
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (text) => {
+  if (text.includes("serving")) {
+    servingAt = Date.now();
+    process.stdin.destroy(); // nothing more to read; no handle left open
+  }
+});
+const onNewServer = (c) => {
+  const last = c.attempts[c.attempts.length - 1];
+  return last.opened !== null && last.opened >= servingAt && last.closed === null;
+};
+const allBack = await until(() => clients.every(onNewServer), 60_000);
 say({ type: "back", at: Date.now(), all: allBack });
 // Let the queued messages' echoes arrive, then end each session from the server's side.
 await new Promise((r) => setTimeout(r, 500));

@@ -44,13 +44,14 @@ def test_refused_attempts_keep_the_window_then_widen_by_backoff(
     # 300-600 ms window, backoff x2 up to 2 s; the port stays closed for 5 s after the 1012.
     got = observe(node, render_to(**FAST), scenario="restart", randoms=[ALMOST_ONE], down=5000)
     [delays] = got["reconnecting"]
-    # The window (300 + 300), again after the first refusal, then its width x2, x4, capped so
-    # no delay passes --backoff-max: 300 + min(1700, 300 x 2^k).
-    assert [delay for _, delay, _ in delays] == [600, 600, 900, 1500, 2000]
-    assert [code for code, _, _ in delays] == [1012, 1006, 1006, 1006, 1006]
+    # 300 + max(window width 300, min(2000 - 300, the backoff ceiling 50 ms x 2^(n-1))): the
+    # window's own spread until the backoff's ceiling outgrows it (n = 5: 400 ms, 6: 800 ms,
+    # 7: 1600 ms), then never past --backoff-max.
+    assert [delay for _, delay, _ in delays] == [600, 600, 600, 600, 700, 1100, 1900]
+    assert [code for code, _, _ in delays] == [1012] + [1006] * 6
     # Each attempt is refused 5 ms after it starts, until the port opens at 5 s.
-    assert got["attempts"] == [[600, 1205, 2110, 3615, 5620]]
-    assert got["refusals"] == [[605, 1210, 2115, 3620]]
+    assert got["attempts"] == [[600, 1205, 1810, 2415, 3120, 4225, 6130]]
+    assert got["refusals"] == [[605, 1210, 1815, 2420, 3125, 4230]]
     assert got["back"] == 1
 
 
@@ -80,9 +81,9 @@ def test_a_fleet_on_a_closed_port(render_to: RenderTo, node: str) -> None:
         gaps = [after - refused for refused, after in zip(refusals, attempts[1:], strict=True)]
         assert all(gap >= 500 for gap in gaps), gaps
         assert len(refusals) <= 3
-    # The seeded fleet's exact figures: about 1.2 refused attempts per client, all back within
-    # the 2 s outage plus about two windows.
-    assert (on_closed_port, last_back) == (244, 5004)
+    # The seeded fleet's exact figures: about 1.2 refused attempts per client, all back 4.1 s
+    # after the close (ideal: the 2 s outage plus the 1.5 s window's width, 3.5 s).
+    assert (on_closed_port, last_back) == (244, 4107)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +126,7 @@ def test_the_first_open_ends_the_restart(render_to: RenderTo, node: str) -> None
         dropAfterOpen=20_000,
     )
     [delays] = got["reconnecting"]
-    assert delays[:3] == [[1012, 450, False], [1006, 450, False], [1006, 600, False]]
+    assert delays[:3] == [[1012, 450, False], [1006, 450, False], [1006, 450, False]]
     # A drop 20 s later (the connection stable) is a plain backoff again: 0.5 x 50 ms.
     assert delays[-1] == [1006, 25, False]
 

@@ -28,7 +28,9 @@ APP = "tests.support.asgi_echo:app"
 
 def server_command(kind: str, port: int) -> list[str]:
     """The command serving the echo app: uvicorn sends 1012 to every socket on SIGTERM;
-    hypercorn keeps them for its graceful timeout (1 s here, 3 s by default), then closes."""
+    hypercorn keeps them for its graceful timeout (1 s here, 3 s by default), then closes them
+    with 1011. Both run in one process (hypercorn's --workers 0): with worker processes, a
+    worker could outlive the process we wait for and still answer on the port."""
     if kind == "uvicorn":
         # wsproto: uvicorn's websockets backend (websockets 17) stopped echoing under the burst
         # of queued messages in 1 run of 3 here, a server stall that would hide what we measure.
@@ -39,7 +41,7 @@ def server_command(kind: str, port: int) -> list[str]:
     if kind == "hypercorn":
         return [
             sys.executable, "-m", "hypercorn", APP, "--bind", f"127.0.0.1:{port}",
-            "--graceful-timeout", "1", "--log-level", "warning",
+            "--graceful-timeout", "1", "--workers", "0", "--log-level", "warning",
         ]  # fmt: skip
     raise ValueError(f"unknown server {kind!r}")
 
@@ -130,6 +132,7 @@ def restart_under_fleet(
                 spec,
             ],
             cwd=FLEET.parent,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -145,6 +148,9 @@ def restart_under_fleet(
         time.sleep(down)
         second = start_server(kind, port)
         run.listening_again_at = wait_listening(port, second)
+        assert fleet.stdin is not None
+        fleet.stdin.write("serving\n")
+        fleet.stdin.close()
         run.report = _wait_line(lines, "report", fleet, timeout=90)
         try:
             run.fleet_exit_code = fleet.wait(timeout=10)

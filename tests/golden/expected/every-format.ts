@@ -158,7 +158,7 @@ function reconnectDelay(
   if (action === "restart") {
     // Uniform over the window, drawn per attempt, so a fleet spreads its returns. Never sooner
     // than its minimum, also after a refused attempt (the server still down); attempts that
-    // keep failing widen it by the backoff factor (issue 14).
+    // keep failing widen it as the backoff's ceiling grows (issue 14).
     return restartDelayMin + Math.random() * restartSpread(attempt, options);
   }
   // Full jitter: a random delay below a ceiling that grows per attempt.
@@ -171,14 +171,16 @@ function reconnectDelay(
 }
 
 /**
- * Width of the restart window for the attempt-th attempt in a row: the window itself for the
- * close and the first failed attempt, then x backoffFactor per failure, up to the backoff's.
+ * Width of the restart window for the attempt-th attempt in a row: the window's own for the
+ * close and the first refusal, and while the backoff's ceiling (one attempt behind) is
+ * narrower; when failures go on, that ceiling, up to backoffMax.
  */
 function restartSpread(attempt: number, options: Settings): number {
   const width = options.restartDelayMax - options.restartDelayMin;
-  const widest = Math.max(width, options.backoffMax - options.restartDelayMin);
-  const growth = Math.pow(options.backoffFactor, Math.max(0, attempt - 1));
-  return Math.min(widest, width * growth);
+  const behind = Math.max(0, attempt - 1);
+  const ceiling = options.backoffInitial * Math.pow(options.backoffFactor, behind);
+  const widest = options.backoffMax - options.restartDelayMin;
+  return Math.max(width, Math.min(widest, ceiling));
 }
 
 /**
