@@ -118,7 +118,8 @@ function reconnectDelay(action, attempt, options) {
 function restartSpread(attempt, options) {
   const width = options.restartDelayMax - options.restartDelayMin;
   const behind = Math.max(0, attempt - 1);
-  const ceiling = options.backoffInitial * Math.pow(options.backoffFactor, behind);
+  const ceiling =
+    options.backoffInitial * Math.pow(options.backoffFactor, behind);
   const widest = options.backoffMax - options.restartDelayMin;
   return Math.max(width, Math.min(widest, ceiling));
 }

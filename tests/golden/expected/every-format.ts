@@ -178,7 +178,8 @@ function reconnectDelay(
 function restartSpread(attempt: number, options: Settings): number {
   const width = options.restartDelayMax - options.restartDelayMin;
   const behind = Math.max(0, attempt - 1);
-  const ceiling = options.backoffInitial * Math.pow(options.backoffFactor, behind);
+  const ceiling =
+    options.backoffInitial * Math.pow(options.backoffFactor, behind);
   const widest = options.backoffMax - options.restartDelayMin;
   return Math.max(width, Math.min(widest, ceiling));
 }
@@ -194,7 +195,8 @@ function hintedDelay(
   floor: number,
   options: Settings,
 ): number | undefined {
-  const hint = /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)(?![^\s;,])/i.exec(reason);
+  const pattern = /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)(?![^\s;,])/i;
+  const hint = pattern.exec(reason);
   if (!hint) return undefined;
   const width = options.restartDelayMax - options.restartDelayMin;
   const latest = Math.max(floor, options.backoffMax - width);

@@ -125,7 +125,8 @@ var Live = (function () {
   function restartSpread(attempt, options) {
     const width = options.restartDelayMax - options.restartDelayMin;
     const behind = Math.max(0, attempt - 1);
-    const ceiling = options.backoffInitial * Math.pow(options.backoffFactor, behind);
+    const ceiling =
+      options.backoffInitial * Math.pow(options.backoffFactor, behind);
     const widest = options.backoffMax - options.restartDelayMin;
     return Math.max(width, Math.min(widest, ceiling));
   }
@@ -137,7 +138,8 @@ var Live = (function () {
    * fleet told the same hint does not return in the same instant.
    */
   function hintedDelay(reason, floor, options) {
-    const hint = /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)(?![^\s;,])/i.exec(reason);
+    const pattern = /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)(?![^\s;,])/i;
+    const hint = pattern.exec(reason);
     if (!hint) return undefined;
     const width = options.restartDelayMax - options.restartDelayMin;
     const latest = Math.max(floor, options.backoffMax - width);
