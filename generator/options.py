@@ -275,7 +275,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_switch,
         "on|off",
         "In browsers: spend no attempt while offline, reconnect at once when back online, "
-        "and retry now when the page becomes visible during a backoff.",
+        "and retry now when the page becomes visible during a backoff (never inside a wait "
+        "the server asked for: a restart window, 1013, a retry-after hint).",
     ),
     OptionSpec(
         "retry-hint",
@@ -283,8 +284,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         parse_switch,
         format_switch,
         "on|off",
-        "Honour 'retry-after=SECONDS' in a retried close's reason as the delay (at most "
-        "--backoff-max).",
+        "Honour 'retry-after=SECONDS' in a retried close's reason: never sooner than the "
+        "code's own minimum, at most --backoff-max, spread over the restart window's width.",
     ),
     OptionSpec(
         "reconnect-hook",
