@@ -190,7 +190,7 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "Reconnect after the restart delay; fix the server bug.",
         Action.RESTART,
         "hypercorn sends it to every socket at once when it shuts down (issue 14), so it gets "
-        "the restart window; a handler bug that repeats widens the window like backoff",
+        "the restart window; for a handler bug that repeats, closePolicy {1011: 'retry'}",
     ),
     CloseCode(
         1012,

@@ -71,6 +71,8 @@ server.accept = (socket) => {
     return;
   }
   accept(socket);
+  // A server that restarts under every connection as soon as it opens.
+  if (server.closeOnOpen) setTimeout(() => socket._closed(1012, "", true), 0);
 };
 class TrackedSocket extends BaseSocket {
   constructor(url, protocols) {
@@ -198,7 +200,20 @@ async function closeWhileServerTalks() {
   return { sent, closes, reconnects, attempts: attempts.get("ws://fake/0").length };
 }
 
-const SCENARIOS = { restart, wakeDuringWait, closeWhileServerTalks };
+async function restartEveryOpen() {
+  // Every connection gets 1012 as soon as it opens, `cycles` times: each open must reset the
+  // widening, so every wait is the plain window again.
+  const [socket] = openFleet(1, config.options);
+  await clock.runUntil(SETTLE);
+  server.closeOnOpen = true;
+  closeAll(1012, "");
+  await clock.runUntil(SETTLE + HORIZON);
+  return {
+    delays: socket.events.filter((e) => e.type === "reconnecting").map((e) => e.delay),
+  };
+}
+
+const SCENARIOS = { restart, wakeDuringWait, closeWhileServerTalks, restartEveryOpen };
 const result = await SCENARIOS[config.scenario]();
 // Exit only once the line is written: a pipe takes large output in pieces.
 process.stdout.write(JSON.stringify(result) + "\n", () => process.exit(0));

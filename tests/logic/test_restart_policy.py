@@ -131,6 +131,15 @@ def test_the_first_open_ends_the_restart(render_to: RenderTo, node: str) -> None
     assert delays[-1] == [1006, 25, False]
 
 
+def test_every_open_resets_the_widening(render_to: RenderTo, node: str) -> None:
+    # Restarts in a row (a rolling deploy), each on a connection that did open: always the
+    # plain window, however short-lived the connections.
+    got = observe(
+        node, render_to(**FAST), scenario="restartEveryOpen", randoms=[ALMOST_ONE], horizon=6000
+    )
+    assert got["delays"] == [600] * 10
+
+
 # -- server hints: floors, spread, bounds -------------------------------------------------------
 
 # FAST: window 300-600 ms (width 300), --backoff-max 2 s. A hint is clamped to [the code's

@@ -116,7 +116,7 @@ const CLOSE_POLICY: Array<[number, number, CloseAction]> = [
   // 1009 Message Too Big, stop: the same message would be refused again
   // 1010 Mandatory Extension, stop: the negotiation would fail again
   [1007, 1010, "stop"],
-  // 1011 Internal Error, restart: hypercorn sends it to every socket at once when it shuts down (issue 14), so it gets the restart window; a handler bug that repeats widens the window like backoff
+  // 1011 Internal Error, restart: hypercorn sends it to every socket at once when it shuts down (issue 14), so it gets the restart window; for a handler bug that repeats, closePolicy {1011: 'retry'}
   // 1012 Service Restart, restart: a planned restart; a random delay spreads the fleet's return
   [1011, 1012, "restart"],
   // 1013 Try Again Later, retry-later: the server asked for time; wait out the restart window
@@ -152,6 +152,7 @@ function closeAction(code: number, overrides?: ClosePolicy): CloseAction {
 function reconnectDelay(
   action: CloseAction,
   attempt: number,
+  failed: number,
   options: Settings,
 ): number {
   const { restartDelayMin, restartDelayMax } = options;
@@ -159,7 +160,7 @@ function reconnectDelay(
     // Uniform over the window, drawn per attempt, so a fleet spreads its returns. Never sooner
     // than its minimum, also after a refused attempt (the server still down); attempts that
     // keep failing widen it as the backoff's ceiling grows (issue 14).
-    return restartDelayMin + Math.random() * restartSpread(attempt, options);
+    return restartDelayMin + Math.random() * restartSpread(failed, options);
   }
   // Full jitter: a random delay below a ceiling that grows per attempt.
   const ceiling = Math.min(
@@ -171,13 +172,13 @@ function reconnectDelay(
 }
 
 /**
- * Width of the restart window for the attempt-th attempt in a row: the window's own for the
- * close and the first refusal, and while the backoff's ceiling (one attempt behind) is
- * narrower; when failures go on, that ceiling, up to backoffMax.
+ * Width of the restart window after `failed` attempts in a row since the last open: the
+ * window's own for the close and the first refusal, and while the backoff's ceiling (one
+ * attempt behind) is narrower; when failures go on, that ceiling, up to backoffMax.
  */
-function restartSpread(attempt: number, options: Settings): number {
+function restartSpread(failed: number, options: Settings): number {
   const width = options.restartDelayMax - options.restartDelayMin;
-  const behind = Math.max(0, attempt - 1);
+  const behind = Math.max(0, failed - 1);
   const ceiling =
     options.backoffInitial * Math.pow(options.backoffFactor, behind);
   const widest = options.backoffMax - options.restartDelayMin;
@@ -260,6 +261,7 @@ export class ReconnectingSocket extends EventTarget {
   declare private _timer: ReturnType<typeof setTimeout> | undefined;
   declare private _attempt: number;
   declare private _openedAt: number;
+  declare private _failed: number;
   declare private _queue: SendData[];
   declare private _readyState: number;
   declare private _binaryType: BinaryType | undefined;
@@ -289,6 +291,7 @@ export class ReconnectingSocket extends EventTarget {
     this._timer = undefined;
     this._attempt = 0;
     this._openedAt = 0;
+    this._failed = 0;
     this._queue = [];
     this._readyState = READY_STATES.CONNECTING;
     this._binaryType = undefined;
@@ -423,7 +426,7 @@ export class ReconnectingSocket extends EventTarget {
       release(this._socket);
       this._socket = null;
     }
-    this._attempt = this._openedAt = 0;
+    this._attempt = this._openedAt = this._failed = 0;
     this._readyState = READY_STATES.CONNECTING;
     this._connect();
   }
@@ -521,6 +524,8 @@ export class ReconnectingSocket extends EventTarget {
     this._socket = null;
     const options = this._options;
     const openedAt = this._openedAt;
+    // Attempts in a row that never opened: what widens a restart window (issue 14).
+    this._failed = openedAt ? 0 : this._failed + 1;
     if (openedAt && Date.now() - openedAt >= options.stableAfter) {
       this._attempt = 0;
     }
@@ -570,7 +575,9 @@ export class ReconnectingSocket extends EventTarget {
     const fromServer = hinted !== undefined;
     if (fromServer) delay = hinted;
     // No delay chosen yet, by the app or the server: the policy's.
-    if (delay == null) delay = reconnectDelay(action, this._attempt, options);
+    if (delay == null) {
+      delay = reconnectDelay(action, this._attempt, this._failed, options);
+    }
     delay = Math.round(Math.max(0, delay));
     this._attempt += 1;
     this._readyState = READY_STATES.CONNECTING;
