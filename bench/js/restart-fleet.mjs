@@ -132,6 +132,9 @@ const byeAt = Date.now();
 for (const client of clients) {
   if (client.socket.readyState === 1) client.socket.send("bye");
 }
+// A loaded server answers the queued messages' echoes first; wait (bounded) for every 1000.
+const ended = (c) => c.attempts.some((a) => a.code === 1000);
+const allEnded = await until(() => clients.every(ended), 30_000);
 await new Promise((r) => setTimeout(r, QUIET));
 clearInterval(lagTimer);
 
@@ -139,6 +142,7 @@ const report = {
   type: "report",
   lib: lib.name,
   bye_at: byeAt,
+  all_ended: allEnded,
   lateness_ms: lateness,
   clients: clients.map((c) => ({
     attempts: c.attempts.map((a) => [a.at, a.opened, a.closed, a.code]),
