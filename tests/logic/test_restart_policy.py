@@ -131,6 +131,16 @@ def test_the_first_open_ends_the_restart(render_to: RenderTo, node: str) -> None
     assert delays[-1] == [1006, 25, False]
 
 
+def test_the_first_refusal_keeps_the_window_even_below_the_backoff(
+    render_to: RenderTo, node: str
+) -> None:
+    # A 300 ms window under a 1 s first backoff: the close and the first refusal keep the
+    # window (300 + 300); from the second refusal the backoff's ceiling, 1 s x 2^(n-1), rules.
+    module = render_to(**{**FAST, "backoff_initial": "1s", "backoff_max": "10s"})
+    got = observe(node, module, scenario="restart", randoms=[ALMOST_ONE], down=2000)
+    assert [delay for _, delay, _ in got["reconnecting"][0]] == [600, 600, 2300]
+
+
 def test_every_open_resets_the_widening(render_to: RenderTo, node: str) -> None:
     # Restarts in a row (a rolling deploy), each on a connection that did open: always the
     # plain window, however short-lived the connections.

@@ -121,14 +121,14 @@ function reconnectDelay(action, attempt, failed, options) {
 
 /**
  * Width of the restart window after `failed` attempts in a row since the last open: the
- * window's own for the close and the first refusal, and while the backoff's ceiling (one
- * attempt behind) is narrower; when failures go on, that ceiling, up to backoffMax.
+ * window's own for the close and the first refusal; when failures go on, the backoff's ceiling
+ * (one attempt behind) once it is wider, up to backoffMax.
  */
 function restartSpread(failed, options) {
   const width = options.restartDelayMax - options.restartDelayMin;
-  const behind = Math.max(0, failed - 1);
+  if (failed < 2) return width;
   const ceiling =
-    options.backoffInitial * Math.pow(options.backoffFactor, behind);
+    options.backoffInitial * Math.pow(options.backoffFactor, failed - 1);
   const widest = options.backoffMax - options.restartDelayMin;
   return Math.max(width, Math.min(widest, ceiling));
 }
