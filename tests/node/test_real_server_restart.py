@@ -55,8 +55,9 @@ def test_a_fleet_comes_back_from_a_real_restart(
     assert got.closed_port_attempts / CLIENTS <= 1 + closed_after_close_ms / WINDOW_MS[1], summary
 
     # All back within the outage plus the widest wait (--backoff-max), the event loop's
-    # measured lateness and a second of slack for the new server's first handshakes.
-    assert got.all_back_s <= got.port_closed_s + 3 + got.lateness_ms / 1000 + 1, summary
+    # measured lateness and 5 s for a loaded server to answer 200 handshakes at once (under
+    # the whole suite on 2 cores, uvicorn alone took over a second more than that).
+    assert got.all_back_s <= got.port_closed_s + 3 + got.lateness_ms / 1000 + 5, summary
 
     # Messages: nothing accepted by send() is lost inside the module, none twice, none out
     # of order. What a dying server took and never answered is the documented gap (lost in
