@@ -7,9 +7,9 @@
 //
 // Every client sends "<client>:<seq>" every --every ms, from its first open until it is told
 // to stop; the server echoes each. Lines on stdout, for the Python side that restarts the
-// server: {"type":"ready"} once all are open, then, once the Python side has written
-// "serving" on stdin (the new process listens), {"type":"back"} when every client is open on
-// it, then the report. After "back" each client sends "bye", which the server answers
+// server: {"type":"ready"} once all are open, then, once the Python side has written "gone"
+// on stdin (the old process has exited), {"type":"back"} when every client is open again,
+// necessarily on the new process, then the report. After "back" each client sends "bye", which the server answers
 // with 1000; attempts after it are counted for --quiet ms. With --exit self nothing is closed
 // or cleared by force at the end: the process must end by itself (ours); with --exit force the
 // clients are closed and the process exits (anchors that reconnect after 1000 forever).
@@ -108,19 +108,19 @@ if (!(await until(() => clients.every((c) => opened(c) >= 1), 20_000))) {
 }
 say({ type: "ready", at: Date.now() });
 
-// The new server's first moment, from the Python side; a connection the old process accepted
-// in its last moments is not "back".
-let servingAt = Infinity;
+// When the old process had exited, from the Python side: a connection it accepted in its
+// last moments is not "back"; one opened after is on the new process.
+let goneAt = Infinity;
 process.stdin.setEncoding("utf8");
 process.stdin.on("data", (text) => {
-  if (text.includes("serving")) {
-    servingAt = Date.now();
+  if (text.includes("gone")) {
+    goneAt = Date.now();
     process.stdin.destroy(); // nothing more to read; no handle left open
   }
 });
 const onNewServer = (c) => {
   const last = c.attempts[c.attempts.length - 1];
-  return last.opened !== null && last.opened >= servingAt && last.closed === null;
+  return last.opened !== null && last.opened >= goneAt && last.closed === null;
 };
 const allBack = await until(() => clients.every(onNewServer), 60_000);
 say({ type: "back", at: Date.now(), all: allBack });

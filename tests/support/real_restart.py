@@ -145,12 +145,13 @@ def restart_under_fleet(
         first.send_signal(signal.SIGTERM)
         run.server_exit_code = first.wait(timeout=30)
         run.server_exited_at = time.time()
+        # From now on every open is on the new process: the old one is gone.
+        assert fleet.stdin is not None
+        fleet.stdin.write("gone\n")
+        fleet.stdin.close()
         time.sleep(down)
         second = start_server(kind, port)
         run.listening_again_at = wait_listening(port, second)
-        assert fleet.stdin is not None
-        fleet.stdin.write("serving\n")
-        fleet.stdin.close()
         run.report = _wait_line(lines, "report", fleet, timeout=90)
         try:
             run.fleet_exit_code = fleet.wait(timeout=10)
