@@ -27,6 +27,7 @@ import cli_speed
 import memory
 import ours
 import report
+import restart
 import size
 import storm
 import throughput
@@ -37,6 +38,7 @@ BENCHMARKS = {
     "throughput": throughput.run,
     "timing": timing.run,
     "storm": storm.run,
+    "restart": restart.run,
     "memory": memory.run,
     "cli": cli_speed.run,
 }

@@ -117,6 +117,7 @@ StableAfterOption = Annotated[str | None, _option("stable-after")]
 QueueLimitOption = Annotated[str | None, _option("queue-limit")]
 StopOnOption = Annotated[str | None, _option("stop-on")]
 RetryOnOption = Annotated[str | None, _option("retry-on")]
+RestartOnOption = Annotated[str | None, _option("restart-on")]
 ClassNameOption = Annotated[str | None, _option("class-name")]
 FormatOption = Annotated[list[str] | None, _option("format")]
 GlobalNameOption = Annotated[str | None, _option("global-name")]
@@ -229,6 +230,7 @@ def generate(
     queue_limit: QueueLimitOption = None,
     stop_on: StopOnOption = None,
     retry_on: RetryOnOption = None,
+    restart_on: RestartOnOption = None,
     class_name: ClassNameOption = None,
     formats: FormatOption = None,
     global_name: GlobalNameOption = None,
@@ -360,6 +362,7 @@ def codes(
     queue_limit: QueueLimitOption = None,
     stop_on: StopOnOption = None,
     retry_on: RetryOnOption = None,
+    restart_on: RestartOnOption = None,
     class_name: ClassNameOption = None,
     heartbeat: HeartbeatOption = None,
     heartbeat_timeout: HeartbeatTimeoutOption = None,
@@ -416,6 +419,7 @@ def explain_command(
     queue_limit: QueueLimitOption = None,
     stop_on: StopOnOption = None,
     retry_on: RetryOnOption = None,
+    restart_on: RestartOnOption = None,
     class_name: ClassNameOption = None,
     heartbeat: HeartbeatOption = None,
     heartbeat_timeout: HeartbeatTimeoutOption = None,
@@ -476,6 +480,7 @@ def demo(
     queue_limit: QueueLimitOption = None,
     stop_on: StopOnOption = None,
     retry_on: RetryOnOption = None,
+    restart_on: RestartOnOption = None,
     class_name: ClassNameOption = None,
     heartbeat: HeartbeatOption = None,
     heartbeat_timeout: HeartbeatTimeoutOption = None,

@@ -91,10 +91,13 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         1001,
         "Going Away",
         "An endpoint is going away: a server shutting down or a browser leaving the page.",
-        "The server process stops or the page navigates away.",
-        "Reconnect with backoff; if it repeats, check why the server shuts down.",
-        Action.RETRY,
-        "the server may come back; back off rather than hammer it",
+        "The server process stops or the page navigates away; the websockets server and "
+        "aiohttp (with a shutdown handler) send it to every socket on SIGTERM.",
+        "Reconnect after the restart delay; if it repeats, check why the server shuts down.",
+        Action.RESTART,
+        "servers send it to every socket at once when they shut down (websockets, aiohttp, "
+        "measured in issue 14); backoff's near-zero first retry hits the closed port, the "
+        "restart window keeps the fleet off it and spreads its return",
     ),
     CloseCode(
         1002,
@@ -183,10 +186,12 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         1011,
         "Internal Error",
         "The server met an unexpected condition that kept it from fulfilling the request.",
-        "An unhandled exception in the server's handler.",
-        "Retry with backoff; fix the server bug.",
-        Action.RETRY,
-        "a server fault may be transient",
+        "An unhandled exception in the server's handler; hypercorn also sends it to every "
+        "socket 3 s after SIGTERM.",
+        "Reconnect after the restart delay; fix the server bug.",
+        Action.RESTART,
+        "hypercorn sends it to every socket at once when it shuts down (issue 14), so it gets "
+        "the restart window; for a handler bug that repeats, closePolicy {1011: 'retry'}",
     ),
     CloseCode(
         1012,

@@ -72,6 +72,8 @@ def _decided_by(options: GeneratorOptions, code: int) -> str:
     row = lookup(code)
     if code in options.stop_on:
         return "--stop-on"
+    if code in options.restart_on and (row is None or row.action is not Action.RESTART):
+        return "--restart-on"
     if code in options.retry_on and row is not None and row.action is Action.STOP:
         return "--retry-on"
     return "the table"
@@ -92,7 +94,7 @@ def entries(options: GeneratorOptions) -> list[Entry]:
         for row in CLOSE_CODES
     ]
     single_rows = {row.code for row in CLOSE_CODES if not row.is_range}
-    overridden = sorted((options.stop_on | options.retry_on) - single_rows)
+    overridden = sorted((options.stop_on | options.retry_on | options.restart_on) - single_rows)
     for code in overridden:
         row = lookup(code)
         if _decided_by(options, code) == "the table":

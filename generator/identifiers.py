@@ -37,6 +37,7 @@ NAMES_DECLARED_BY_MODULE = frozenset(
     WebSocketClass Settings Options ReconnectingEvent SocketEventMap GlobalClass
     GlobalInstance listenForWake UrlProvider CloseInfo withDefaults
     HANDLERS SocketEvent runHandler absoluteUrl clampCode utf8Length likeWebSocket
+    restartSpread hintedDelay NO_STATUS_RECEIVED
     """.split()
 )
 

@@ -52,6 +52,7 @@ class GeneratorOptions:
     queue_limit: int = 1000
     stop_on: frozenset[int] = frozenset()
     retry_on: frozenset[int] = frozenset()
+    restart_on: frozenset[int] = frozenset()
     class_name: str = "ReconnectingSocket"
     formats: tuple[Format, ...] = (Format.ESM,)
     global_name: str | None = None
@@ -141,8 +142,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         parse_window,
         format_window,
         "MIN-MAX",
-        "Window for reconnecting after 1012 Service Restart; each attempt draws a uniform "
-        "random delay in it.",
+        "Window for reconnecting after a restart (1012, 1011, 1001, --restart-on); each attempt "
+        "draws a uniform random delay in it, and attempts refused before the next open too.",
         js_names=("restartDelayMin", "restartDelayMax"),
     ),
     OptionSpec(
@@ -227,6 +228,15 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "closes idle connections with it).",
     ),
     OptionSpec(
+        "restart-on",
+        "restart_on",
+        parse_codes,
+        format_codes,
+        "CODES",
+        "Close codes that mean the server restarts: reconnect inside --restart-delay, as for "
+        "1012 (e.g. 4500 if your server says so on a deploy).",
+    ),
+    OptionSpec(
         "class-name",
         "class_name",
         check_identifier,
@@ -309,7 +319,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_switch,
         "on|off",
         "In browsers: spend no attempt while offline, reconnect at once when back online, "
-        "and retry now when the page becomes visible during a backoff.",
+        "and retry now when the page becomes visible during a backoff (never inside a wait "
+        "the server asked for: a restart window, 1013, a retry-after hint).",
         feature=True,
     ),
     OptionSpec(
@@ -318,8 +329,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         parse_switch,
         format_switch,
         "on|off",
-        "Honour 'retry-after=SECONDS' in a retried close's reason as the delay (at most "
-        "--backoff-max).",
+        "Honour 'retry-after=SECONDS' in a retried close's reason: never sooner than the "
+        "code's own minimum, at most --backoff-max, spread over the restart window's width.",
         feature=True,
     ),
     OptionSpec(
@@ -414,12 +425,17 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
             field = SPECS_BY_FLAG[flag].field
             if getattr(options, field) != getattr(defaults, field):
                 raise OptionError(flag, "has no effect without --heartbeat INTERVAL; set both")
-    both = options.stop_on & options.retry_on
-    if both:
-        raise OptionError(
-            "retry-on",
-            f"code {format_codes(both)} is in both --stop-on and --retry-on; pick one",
-        )
+    for flag, first, second in (
+        ("retry-on", options.stop_on, options.retry_on),
+        ("restart-on", options.stop_on, options.restart_on),
+        ("restart-on", options.retry_on, options.restart_on),
+    ):
+        both = first & second
+        if both:
+            other = "stop-on" if first is options.stop_on else "retry-on"
+            raise OptionError(
+                flag, f"code {format_codes(both)} is in both --{other} and --{flag}; pick one"
+            )
 
 
 def shown_default(flag: str) -> str:

@@ -26,12 +26,15 @@ class PolicyLine:
 
 
 def action_for(options: GeneratorOptions, code: int) -> Action:
-    """--stop-on wins; --retry-on turns a stopping code into a retry, and leaves codes that
-    already reconnect (1012's restart window, 1013's later retry) with their own timing."""
+    """--stop-on wins; --restart-on gives a code the restart window; --retry-on turns a
+    stopping code into a retry, and leaves codes that already reconnect (1012's restart window,
+    1013's later retry) with their own timing."""
     row = lookup(code)
     table_action = row.action if row else Action.RETRY
     if code in options.stop_on:
         return Action.STOP
+    if code in options.restart_on:
+        return Action.RESTART
     if code in options.retry_on and table_action is Action.STOP:
         return Action.RETRY
     return table_action
@@ -42,12 +45,16 @@ def policy_rows(options: GeneratorOptions) -> list[PolicyRow]:
 
     Rows never overlap, so their order does not matter to a lookup, and the common case (retry)
     costs the module no bytes."""
-    candidates = options.stop_on | {
-        code
-        for row in CLOSE_CODES
-        if row.action is not Action.RETRY
-        for code in range(row.first, row.end + 1)
-    }
+    candidates = (
+        options.stop_on
+        | options.restart_on
+        | {
+            code
+            for row in CLOSE_CODES
+            if row.action is not Action.RETRY
+            for code in range(row.first, row.end + 1)
+        }
+    )
     rows: list[PolicyRow] = []
     for code in sorted(candidates):
         action = action_for(options, code)
@@ -68,7 +75,12 @@ def policy_lines(options: GeneratorOptions) -> list[PolicyLine]:
         (row.first, PolicyLine(comment=f"{row.label} {row.name}, {row.action}: {row.why}"))
         for row in CLOSE_CODES
     ]
-    for flag, codes in (("stop-on", options.stop_on), ("retry-on", options.retry_on)):
+    overrides = (
+        ("stop-on", options.stop_on),
+        ("retry-on", options.retry_on),
+        ("restart-on", options.restart_on),
+    )
+    for flag, codes in overrides:
         notes.extend(
             (first, PolicyLine(comment=f"{format_range(first, last)} overridden by --{flag}"))
             for first, last in merge_ranges(codes)

@@ -3,9 +3,13 @@
 // and every delay is exactly what the library asked for. Prints, per wave (a client's 1st,
 // 2nd, ... attempt after the restart), its arrivals per 100 ms bucket.
 //
-// usage: node storm.mjs --clients 10000 [--still-down yes] [--options JSON] SPEC
+// usage: node storm.mjs --clients 10000 [--still-down yes] [--down-ms MS] [--reason TEXT]
+//                       [--options JSON] SPEC
 //   --still-down yes: the server refuses each client's first attempt (it is still restarting),
 //   so the second wave shows what the failed first attempt leads to.
+//   --down-ms MS: the port is closed for MS after the restart: every attempt until then is
+//   refused (a 1006), however many each client makes.
+//   --reason TEXT: the 1012's reason, e.g. "retry-after=5", a hint sent to every client.
 import { fakeServer } from "./fake-socket.mjs";
 import { installVirtualClock } from "./virtual-clock.mjs";
 
@@ -23,6 +27,15 @@ const BUCKET_MS = 100;
 const lib = await loadLib(specs[0]);
 const server = fakeServer(clock.now);
 server.refuseFirstAttempt = flags["still-down"] === "yes";
+const DOWN_MS = Number(flags["down-ms"] ?? 0);
+const accept = server.accept;
+server.accept = (socket) => {
+  const down = server.restartAt !== null && clock.now() < server.restartAt + DOWN_MS;
+  if (socket.readyState !== 0 || !down) return accept(socket);
+  socket.readyState = 3;
+  socket._fire("error");
+  socket._fire("close", { code: 1006, reason: "", wasClean: false });
+};
 
 const clients = [];
 for (let i = 0; i < CLIENTS; i++) clients.push(lib.open(`ws://fake/${i}`, server.WebSocket, options));
@@ -31,7 +44,12 @@ if (server.open.size !== CLIENTS) {
   throw new Error(`${lib.name}: only ${server.open.size} of ${CLIENTS} clients connected`);
 }
 
-server.restart();
+if (flags.reason === undefined) {
+  server.restart();
+} else {
+  server.restartAt = clock.now();
+  for (const socket of [...server.open]) socket._closed(1012, flags.reason, true);
+}
 await clock.runUntil(SETTLE_MS + HORIZON_MS);
 
 const waves = {};
@@ -49,6 +67,8 @@ console.log(
     lib: lib.name,
     clients: CLIENTS,
     still_down: server.refuseFirstAttempt,
+    down_ms: DOWN_MS,
+    reason: flags.reason ?? null,
     bucket_ms: BUCKET_MS,
     reconnected: server.open.size,
     waves,

@@ -9,6 +9,11 @@ WebSocket handshake with HTTP 503 (and a Retry-After). The port itself stays ope
 page and the module can still load; a browser reports a refused handshake exactly as it reports
 a refused TCP connection (an error, then close 1006), so the generated module sees what it would
 see during a real restart.
+
+Only the demo's own page may use it (issue 14): a request whose Host is not the demo's address
+is refused (DNS rebinding), and so is a WebSocket handshake whose Origin is another page. What
+it keeps is bounded, and SIGTERM closes every connection with 1012, as a restarting server
+should, before exiting 0.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -39,6 +45,10 @@ from generator.demo.page import (
 
 HOST = "127.0.0.1"
 MAX_DOWN_FOR = 60.0  # seconds a restart may refuse connections
+# Bounds on what the demo keeps, so a page (or anything else) sending much cannot grow it.
+MAX_MESSAGE_BYTES = 64 * 1024  # larger messages close the connection with 1009
+KEPT_MESSAGES = 100  # per connection, the latest
+KEPT_CONNECTIONS = 1000  # the latest
 
 Report = Callable[[str], None]
 
@@ -73,6 +83,7 @@ class DemoConnection:
     opened_at: float
     socket: ServerConnection
     messages: list[str] = field(default_factory=list)
+    """The latest KEPT_MESSAGES messages received."""
     closed_at: float | None = None
 
 
@@ -93,7 +104,8 @@ class DemoServer:
         self._live: dict[str, DemoConnection] = {}
         self._closing: set[asyncio.Task[None]] = set()
         self.connections: list[DemoConnection] = []
-        """Every connection accepted, in order (read by tests)."""
+        """The latest KEPT_CONNECTIONS connections accepted, in order (read by tests)."""
+        self._accepted = 0
         self.refused = 0
         """WebSocket handshakes answered with 503 during a restart."""
         self.restarts: list[tuple[float, float]] = []
@@ -119,6 +131,7 @@ class DemoServer:
             server_header=None,
             close_timeout=1,
             compression=None,
+            max_size=MAX_MESSAGE_BYTES,
         )
 
     async def stop(self) -> None:
@@ -127,10 +140,36 @@ class DemoServer:
             self._server.close()
             await self._server.wait_closed()
 
+    async def restart_stop(self) -> None:
+        """Stop as a restarting server does: every connection closed with 1012 Service Restart,
+        so clients come back inside their restart window; then the listener."""
+        if self._server is None:
+            return
+        self._server.close(close_connections=False)
+        action = ACTIONS_BY_NAME["restart"]
+        closing = [socket.close(action.code, action.reason) for socket in self._server.connections]
+        await asyncio.gather(*closing, return_exceptions=True)
+        await self._server.wait_closed()
+
+    def _own_hosts(self) -> set[str]:
+        hosts = {f"{HOST}:{self.port}", f"localhost:{self.port}"}
+        return hosts | ({HOST, "localhost"} if self.port == 80 else set())
+
     # -- HTTP ---------------------------------------------------------------------------------
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        # DNS rebinding: a hostile name resolving to 127.0.0.1 reaches this port with its own
+        # Host; only the demo's own address may be served.
+        if request.headers.get("Host", "").lower() not in self._own_hosts():
+            return connection.respond(HTTPStatus.MISDIRECTED_REQUEST, "not the demo's address\n")
         url = urlsplit(request.path)
         if url.path == SOCKET_PATH:
+            # Browsers always send Origin with a handshake: only the demo's page may connect.
+            # A client without one (a script, a test) is no page acting for a user.
+            origin = request.headers.get("Origin")
+            if origin is not None and origin.lower() not in {
+                f"http://{host}" for host in self._own_hosts()
+            }:
+                return connection.respond(HTTPStatus.FORBIDDEN, "another page's handshake\n")
             return self._admit(connection)
         if url.path == CONTROL_PATH:
             return self._control(connection, request, parse_qs(url.query))
@@ -217,14 +256,17 @@ class DemoServer:
     async def _handle(self, socket: ServerConnection) -> None:
         assert socket.request is not None
         client = parse_qs(urlsplit(socket.request.path).query).get("client", [""])[-1]
-        live = DemoConnection(len(self.connections) + 1, client, time.monotonic(), socket)
+        self._accepted += 1
+        live = DemoConnection(self._accepted, client, time.monotonic(), socket)
         self.connections.append(live)
+        del self.connections[:-KEPT_CONNECTIONS]
         self._live[client] = live
         try:
             await socket.send(json.dumps({"type": "welcome", "connection": live.number}))
             async for message in socket:
                 text = message if isinstance(message, str) else message.decode("utf-8", "replace")
                 live.messages.append(text)
+                del live.messages[:-KEPT_MESSAGES]
                 reply = {"type": "delivered", "id": _message_id(text), "connection": live.number}
                 await socket.send(json.dumps(reply))
         except ConnectionClosed:
@@ -301,14 +343,23 @@ def _with_body(response: Response, content_type: str, body: bytes) -> Response:
 
 
 async def serve_until_interrupted(site: Site, port: int, report: Report) -> None:
-    """Serve until cancelled (Ctrl-C cancels the task asyncio.run runs)."""
+    """Serve until cancelled (Ctrl-C cancels the task asyncio.run runs) or SIGTERM, which
+    closes every connection with 1012 and returns."""
     server = DemoServer(site, port, report)
     await server.start()
     report(f"wsgen: demo at {server.url}  (Ctrl-C stops it)")
+    terminated = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, terminated.set)
     try:
-        await asyncio.Event().wait()
-    finally:
+        await terminated.wait()
+    except asyncio.CancelledError:
         await server.stop()
+        raise
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+    await server.restart_stop()
+    report("wsgen: demo stopped (SIGTERM): connections closed with 1012")
 
 
 def run(site: Site, port: int, report: Report) -> None:

@@ -27,10 +27,13 @@ INTENDED: dict[str, Difference] = {
     ),
     "the server closes with 1001": Difference(
         '"close" 1001',
-        'reconnects with backoff (1001 Going Away: the server may come back); "reconnecting" fires',
+        "reconnects after a random delay in the restart window (servers send 1001 when they shut "
+        'down); "reconnecting" fires',
     ),
     "the server closes with 1011": Difference(
-        '"close" 1011', 'reconnects with backoff (1011 Internal Error); "reconnecting" fires'
+        '"close" 1011',
+        "reconnects after a random delay in the restart window (hypercorn sends 1011 when it "
+        'shuts down); "reconnecting" fires',
     ),
     "the server closes with 4000": Difference(
         '"close" 4000',

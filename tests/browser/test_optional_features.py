@@ -21,6 +21,9 @@ from tests.support.servers import Script, ScriptedServer
 pytestmark = pytest.mark.browser
 
 LONG_RESTART = {**FAST, "restart_delay": "20s-30s"}
+LONG_BACKOFF = {**FAST, "backoff_initial": "20s", "backoff_max": "30s"}
+# Math.random's largest draw, so a backoff below 20 s waits nearly all of it.
+LATE_RANDOM = "Math.random = () => 0.999;"
 
 # The page counts every WebSocket the module constructs: an attempt not made is one not counted.
 PAGE = """<!doctype html>
@@ -101,23 +104,42 @@ def test_offline_spends_no_attempt_and_online_reconnects(
 def test_back_online_cuts_a_long_backoff_short(
     render_to: RenderTo, page: Any, tmp_path: Path
 ) -> None:
+    module = render_to(**LONG_BACKOFF)
+    page.add_init_script(LATE_RANDOM)
+    # 4000 backs off: a wait the server did not ask for, which a wake-up may cut.
+    with ScriptedServer([Script(after=0.05, code=4000)]) as server:
+        with page_with(page, tmp_path, module, server):
+            wait_count(page, "reconnecting", 1)
+            assert page.evaluate("window.events[1].delay") >= 19_000
+            page.context.set_offline(True)
+            page.context.set_offline(False)
+            # The page's 10 s wait is half of the backoff's delay.
+            wait_count(page, "open", 2)
+        assert len(server.connections) == 2
+
+
+def test_waking_up_never_cuts_a_restart_window(
+    render_to: RenderTo, page: Any, tmp_path: Path
+) -> None:
     module = render_to(**LONG_RESTART)
     with ScriptedServer([Script(after=0.05, code=1012)]) as server:
         with page_with(page, tmp_path, module, server):
             wait_count(page, "reconnecting", 1)
-            assert page.evaluate("window.events[1].delay") >= 20_000
             page.context.set_offline(True)
             page.context.set_offline(False)
-            # The page's 10 s wait is half of the shortest delay the restart window allows.
-            wait_count(page, "open", 2)
-        assert len(server.connections) == 2
+            assert page.evaluate(SET_VISIBILITY, "hidden") == 1
+            assert page.evaluate(SET_VISIBILITY, "visible") == 1
+            # The server asked for 20 s at least: neither wake-up made an attempt.
+            page.wait_for_timeout(300)
+            assert page.evaluate("window.constructed") == 1
 
 
 def test_showing_the_page_retries_now_and_hiding_it_does_not(
     render_to: RenderTo, page: Any, tmp_path: Path
 ) -> None:
-    module = render_to(**LONG_RESTART)
-    with ScriptedServer([Script(after=0.05, code=1012)]) as server:
+    module = render_to(**LONG_BACKOFF)
+    page.add_init_script(LATE_RANDOM)
+    with ScriptedServer([Script(after=0.05, code=4000)]) as server:
         with page_with(page, tmp_path, module, server):
             wait_count(page, "reconnecting", 1)
             assert page.evaluate(SET_VISIBILITY, "hidden") == 1

@@ -110,13 +110,14 @@ def test_policy_has_the_1000_stop_and_1012_restart_branches() -> None:
     text = render_module(GeneratorOptions())
     rows = policy_rows_in(text)
     assert (1000, 1000, "stop") in rows
-    assert (1012, 1012, "restart") in rows
+    assert (1011, 1012, "restart") in rows
     # Only codes that do not retry need a row; the rest fall through to the retry default.
     assert rows == [
         (1000, 1000, "stop"),
+        (1001, 1001, "restart"),
         (1002, 1003, "stop"),
         (1007, 1010, "stop"),
-        (1012, 1012, "restart"),
+        (1011, 1012, "restart"),
         (1013, 1013, "retry-later"),
         (1015, 1015, "stop"),
         (3000, 3000, "stop"),

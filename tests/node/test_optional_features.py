@@ -19,7 +19,7 @@ from tests.support.servers import Script, ScriptedServer
 pytestmark = pytest.mark.node
 
 # A retry that would wait far longer than any test: connecting sooner proves a shortcut.
-LONG_RESTART = {**FAST_GIVING_UP, "restart_delay": "20s-30s"}
+LONG_BACKOFF = {**FAST_GIVING_UP, "backoff_initial": "20s", "backoff_max": "30s"}
 
 
 def no_crash(running: NodeClient) -> None:
@@ -179,15 +179,16 @@ def test_offline_retries_wait_for_online_but_never_forever(render_to: RenderTo, 
 
 
 def test_back_online_cuts_a_long_backoff_short(render_to: RenderTo, node: str) -> None:
-    module = render_to(**LONG_RESTART)
+    module = render_to(**LONG_BACKOFF)
     rules = [{"on": "open", "count": 2, "close": []}]
-    with ScriptedServer([Script(after=0.05, code=1012)]) as server:
-        with client(module, server.url, browser={}, rules=rules) as running:
+    # 4000 retries with backoff: a wait the server did not ask for, so a wake-up may cut it.
+    with ScriptedServer([Script(after=0.05, code=4000)]) as server:
+        with client(module, server.url, random=0.999, browser={}, rules=rules) as running:
             [reconnecting] = [running.wait_for("reconnecting")]
-            assert reconnecting["delay"] >= 20_000
+            assert reconnecting["delay"] >= 19_000
             running.command({"online": False})
             running.command({"online": True})
-            # Well inside the 20 s the restart window would have waited.
+            # Well inside the 19 s the backoff would have waited.
             assert running.wait_exit(5) == 0
     assert len(server.connections) == 2
 
@@ -195,10 +196,10 @@ def test_back_online_cuts_a_long_backoff_short(render_to: RenderTo, node: str) -
 def test_page_shown_again_retries_now_and_a_hidden_page_waits(
     render_to: RenderTo, node: str
 ) -> None:
-    module = render_to(**LONG_RESTART)
+    module = render_to(**LONG_BACKOFF)
     rules = [{"on": "open", "count": 2, "close": []}]
-    with ScriptedServer([Script(after=0.05, code=1012)]) as server:
-        with client(module, server.url, browser={}, rules=rules) as running:
+    with ScriptedServer([Script(after=0.05, code=4000)]) as server:
+        with client(module, server.url, random=0.999, browser={}, rules=rules) as running:
             running.wait_for("reconnecting")
             running.command({"visible": False})
             assert last_state(running)["constructed"] == 1
@@ -240,13 +241,16 @@ def test_final_close_removes_the_browser_listeners(render_to: RenderTo, node: st
 # -- server retry hint ---------------------------------------------------------------------------
 
 
+# 4000 retries with backoff (floor 0); each hint is spread over the 300 ms restart window's
+# width, here its end (random 0.999). The floors and bounds are proven exactly in
+# tests/logic/test_restart_policy.py.
 @pytest.mark.parametrize(
     ("reason", "delay"),
     [
-        ("overloaded; retry-after=0.3", 300),
-        ("retry-after=1", 1000),
-        ("Retry-After=0", 0),
-        ("retry-after=3600", 2000),  # clamped to --backoff-max
+        ("overloaded; retry-after=0.3", 600),
+        ("retry-after=1", 1300),
+        ("Retry-After=0", 300),
+        ("retry-after=3600", 2000),  # clamped to --backoff-max less the window's width
     ],
 )
 def test_retry_after_in_the_reason_sets_the_delay(
@@ -254,7 +258,7 @@ def test_retry_after_in_the_reason_sets_the_delay(
 ) -> None:
     module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "reconnecting", "close": []}]
-    with ScriptedServer([Script(after=0.05, code=1011, reason=reason)]) as server:
+    with ScriptedServer([Script(after=0.05, code=4000, reason=reason)]) as server:
         with client(module, server.url, random=0.999, rules=rules) as running:
             assert running.wait_exit(5) == 0
     [reconnecting] = running.of("reconnecting")
@@ -264,12 +268,12 @@ def test_retry_after_in_the_reason_sets_the_delay(
 def test_the_server_hint_is_waited_for(render_to: RenderTo, node: str) -> None:
     module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "open", "count": 2, "close": []}]
-    with ScriptedServer([Script(after=0.05, code=1013, reason="retry-after=0.2")]) as server:
-        with client(module, server.url, rules=rules) as running:
+    # 4000 retries with backoff; random 0 puts the hint's spread at its start, 200 ms.
+    with ScriptedServer([Script(after=0.05, code=4000, reason="retry-after=0.2")]) as server:
+        with client(module, server.url, random=0, rules=rules) as running:
             assert running.wait_exit(5) == 0
     first, second = server.connections
     assert first.closing_at is not None and first.ended_at is not None
-    # 1013 alone would wait at least the whole 600 ms restart window.
     assert second.opened_at - first.closing_at >= 0.2
     assert second.opened_at - first.ended_at < 0.6
 
@@ -277,7 +281,7 @@ def test_the_server_hint_is_waited_for(render_to: RenderTo, node: str) -> None:
 def test_without_a_hint_the_delay_is_the_policys(render_to: RenderTo, node: str) -> None:
     module = render_to(**FAST_GIVING_UP)
     rules = [{"on": "reconnecting", "close": []}]
-    with ScriptedServer([Script(after=0.05, code=1011, reason="retry-after=soon")]) as server:
+    with ScriptedServer([Script(after=0.05, code=4000, reason="retry-after=soon")]) as server:
         with client(module, server.url, random=0.999, rules=rules) as running:
             assert running.wait_exit(5) == 0
     [reconnecting] = running.of("reconnecting")
@@ -296,7 +300,7 @@ def test_a_hint_never_revives_a_stop_code(render_to: RenderTo, node: str) -> Non
 def test_retry_hint_off_ignores_the_reason(render_to: RenderTo, node: str) -> None:
     module = render_to(retry_hint="off", **FAST_GIVING_UP)
     rules = [{"on": "reconnecting", "close": []}]
-    with ScriptedServer([Script(after=0.05, code=1011, reason="retry-after=1")]) as server:
+    with ScriptedServer([Script(after=0.05, code=4000, reason="retry-after=1")]) as server:
         with client(module, server.url, random=0.999, rules=rules) as running:
             assert running.wait_exit(5) == 0
     [reconnecting] = running.of("reconnecting")

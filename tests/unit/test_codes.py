@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from generator.codes import CLOSE_CODES, Action, lookup
-from generator.options import GeneratorOptions, build_options
-from generator.policy import action_for, describe_action
+from generator.options import GeneratorOptions, OptionError, build_options
+from generator.policy import action_for, describe_action, policy_lines, policy_rows
 
 
 def test_table_covers_the_registry_and_the_private_range() -> None:
@@ -24,9 +24,9 @@ def test_table_covers_the_registry_and_the_private_range() -> None:
 
 EXPECTED_ACTIONS = {
     Action.STOP: [1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 3000, 3003],
-    Action.RESTART: [1012],
+    Action.RESTART: [1001, 1011, 1012],
     Action.RETRY_LATER: [1013],
-    Action.RETRY: [1001, 1004, 1005, 1006, 1011, 1014, 3008, 4000, 4401, 4999, 2000, 3999],
+    Action.RETRY: [1004, 1005, 1006, 1014, 3008, 4000, 4401, 4999, 2000, 3999],
 }
 
 
@@ -44,6 +44,34 @@ def test_overrides() -> None:
     assert action_for(options, 1000) is Action.RETRY
     # A code that already reconnects keeps its own timing under --retry-on.
     assert action_for(options, 1013) is Action.RETRY_LATER
+
+
+def test_restart_on_gives_a_code_the_restart_window() -> None:
+    options = build_options({"restart-on": "1006,4500-4509", "stop-on": "1001"})
+    assert action_for(options, 1006) is Action.RESTART
+    assert action_for(options, 4505) is Action.RESTART
+    assert action_for(options, 4510) is Action.RETRY
+    assert action_for(options, 1001) is Action.STOP  # --stop-on still wins over the table
+    rows = [(row.first, row.last, row.action) for row in policy_rows(options)]
+    assert (4500, 4509, Action.RESTART) in rows
+    assert any(
+        line.comment == "4500-4509 overridden by --restart-on" for line in policy_lines(options)
+    )
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        ({"stop-on": "4500", "restart-on": "4500"}, "--restart-on: code 4500 is in both --stop-on"),
+        (
+            {"retry-on": "1000", "restart-on": "1000"},
+            "--restart-on: code 1000 is in both --retry-on",
+        ),
+    ],
+)
+def test_restart_on_refuses_a_code_another_flag_claims(flags: dict[str, str], message: str) -> None:
+    with pytest.raises(OptionError, match=message):
+        build_options(flags)
 
 
 def test_lookup_of_an_unregistered_code() -> None:

@@ -26,7 +26,7 @@ import generator
 from generator.cli import app
 from generator.codes import CLOSE_CODES
 from generator.demo.page import SOCKET_PATH, build_site, default_down_for, demo_command, page_data
-from generator.demo.server import DemoServer, can_send
+from generator.demo.server import KEPT_MESSAGES, MAX_MESSAGE_BYTES, DemoServer, can_send
 from generator.options import FILE_FLAGS, OPTION_SPECS, build_options
 from generator.render import render_module
 from tests.support.demo import running_demo
@@ -253,6 +253,38 @@ def test_control_from_another_site_is_refused(server: DemoServer) -> None:
     assert server.restarts == []
 
 
+@pytest.mark.parametrize("path", ["", "reconnecting-socket.js", "control?action=restart&down=1"])
+def test_a_request_for_another_host_is_refused(server: DemoServer, path: str) -> None:
+    # DNS rebinding: evil.example resolving to 127.0.0.1 sends its own name as Host.
+    status, _, body = get(server.url + path, headers={"Host": "evil.example"})
+    assert (status, body) == (421, b"not the demo's address\n")
+    assert server.restarts == [], "a rebound control request must not be obeyed"
+    assert get(server.url, headers={"Host": f"localhost:{server.port}"})[0] == 200
+
+
+def test_a_handshake_from_another_page_is_refused(server: DemoServer) -> None:
+    with pytest.raises(InvalidStatus) as refused:
+        connect(socket_url(server), origin="http://evil.example", open_timeout=10)
+    assert refused.value.response.status_code == 403
+    assert server.connections == []
+    own = f"http://127.0.0.1:{server.port}"
+    with connect(socket_url(server), origin=own, open_timeout=10) as client:
+        assert json.loads(client.recv(timeout=10))["type"] == "welcome"
+
+
+def test_what_the_demo_keeps_is_bounded(server: DemoServer) -> None:
+    with connect(socket_url(server), open_timeout=10) as client:
+        client.recv(timeout=10)
+        for number in range(KEPT_MESSAGES + 50):
+            client.send(str(number))
+            client.recv(timeout=10)
+        assert server.connections[0].messages == [str(n) for n in range(50, KEPT_MESSAGES + 50)]
+        client.send("x" * (MAX_MESSAGE_BYTES + 1))
+        with pytest.raises(ConnectionClosed):
+            client.recv(timeout=10)
+    assert client.close_code == 1009, "a message over the bound closes with Message Too Big"
+
+
 # -- the command line ---------------------------------------------------------------------------
 
 
@@ -378,6 +410,35 @@ def test_demo_prints_its_url_serves_and_stops_cleanly_on_ctrl_c() -> None:
     assert websocket.close_code == 1001, "connections are closed with Going Away"
     assert process.returncode == 0
     assert stdout == "wsgen: demo stopped\n"
+    assert stderr == ""
+
+
+def test_demo_on_sigterm_closes_every_client_with_1012_and_exits_0() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "demo", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        match = re.match(r"wsgen: demo at (http://127\.0\.0\.1:\d+/)", read_line(process.stdout))
+        assert match
+        url = match[1].replace("http", "ws") + "socket"
+        with connect(url, open_timeout=10) as first, connect(url, open_timeout=10) as second:
+            first.recv(timeout=10)
+            second.recv(timeout=10)
+            process.send_signal(signal.SIGTERM)
+            stdout, stderr = process.communicate(timeout=20)
+            for websocket in (first, second):
+                with pytest.raises(ConnectionClosed):
+                    websocket.recv(timeout=10)
+    finally:
+        process.kill()
+        process.wait(10)
+    assert (first.close_code, second.close_code) == (1012, 1012), "a restarting server's close"
+    assert process.returncode == 0
+    assert stdout.endswith("wsgen: demo stopped (SIGTERM): connections closed with 1012\n")
     assert stderr == ""
 
 

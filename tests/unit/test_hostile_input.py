@@ -81,6 +81,7 @@ class Case:
     defaults: dict[str, Any] = field(default_factory=dict)
     stop_on: set[int] = field(default_factory=set)
     retry_on: set[int] = field(default_factory=set)
+    restart_on: set[int] = field(default_factory=set)
     class_name: str = "ReconnectingSocket"
     format: str = "esm"
     refused: set[str] = field(default_factory=set)
@@ -94,6 +95,8 @@ class Case:
             culprits |= {"backoff-max", "backoff-initial"} & set(self.flags)
         if self.stop_on & self.retry_on:
             culprits.add("retry-on")
+        if (self.stop_on | self.retry_on) & self.restart_on:
+            culprits.add("restart-on")
         refused_names = RESERVED_WORDS | GLOBALS_USED_BY_MODULE | NAMES_DECLARED_BY_MODULE
         if self.class_name in refused_names:
             culprits.add("class-name")
@@ -143,7 +146,8 @@ identifiers = st.one_of(
 # fails until then), so the battery keeps covering every flag.
 ORACLE_FLAGS = {
     "restart-delay", "backoff-initial", "backoff-max", "connect-timeout", "stable-after",
-    "backoff-factor", "max-retries", "queue-limit", "stop-on", "retry-on", "class-name",
+    "backoff-factor", "max-retries", "queue-limit", "stop-on", "retry-on", "restart-on",
+    "class-name",
     "format", "global-name", "types",
     # Drawn never: it adds files (bindings) but no value reaching JS; test_bindings.py checks
     # its bad values.
@@ -193,7 +197,11 @@ def cases(draw: st.DrawFn) -> Case:
         limit = draw(counts)
         case.flags["queue-limit"] = str(limit)
         case.defaults["queueLimit"] = limit
-    for flag, target in (("stop-on", case.stop_on), ("retry-on", case.retry_on)):
+    for flag, target in (
+        ("stop-on", case.stop_on),
+        ("retry-on", case.retry_on),
+        ("restart-on", case.restart_on),
+    ):
         if flag in chosen:
             ranges = draw(st.lists(code_ranges, max_size=4))
             parts = [
@@ -296,6 +304,8 @@ def expected_action(case: Case, code: int) -> Action | None:
     """What the user's flags alone say about `code` (None: the table decides)."""
     if code in case.stop_on:
         return Action.STOP
+    if code in case.restart_on:
+        return Action.RESTART
     if code in case.retry_on:
         row = lookup(code)
         table = row.action if row else Action.RETRY
@@ -342,7 +352,7 @@ def test_accepted_values_come_back_exactly_from_the_javascript(batch: list[Case]
             for name, value in case.defaults.items():
                 assert defaults[name] == value, (case.flags, name, defaults[name])
                 assert type(defaults[name]) is not bool
-            for code in case.stop_on | case.retry_on:
+            for code in case.stop_on | case.retry_on | case.restart_on:
                 action = expected_action(case, code)
                 assert action is not None
                 assert first_match(report["policy"], code) == action.value, (case.flags, code)
