@@ -25,7 +25,13 @@ from generator.config import (
     resolve_targets,
 )
 from generator.explain import OptionSet, codes_json, codes_table, explain, parse_code
-from generator.files import read_text_if_any, unified_diff, write_atomically
+from generator.files import (
+    check_target,
+    printable,
+    read_text_if_any,
+    unified_diff,
+    write_atomically,
+)
 from generator.header import MARKER, HeaderError, read_header
 from generator.options import (
     FILE_FLAGS,
@@ -38,7 +44,7 @@ from generator.options import (
 )
 from generator.outputs import plan_outputs
 from generator.parsing import parse_count
-from generator.vendored import State, Verdict, inspect_file, output_for
+from generator.vendored import State, Verdict, inspect_file, output_for, refusal_hint
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -54,7 +60,7 @@ app = typer.Typer(
 
 def fail(message: str) -> NoReturn:
     """A usage error: one line on stderr, exit code 2, nothing written."""
-    typer.echo(f"wsgen: error: {message}", err=True)
+    typer.echo(f"wsgen: error: {printable(message)}", err=True)
     raise typer.Exit(2)
 
 
@@ -118,9 +124,9 @@ def _targets(config: Path | None, flags: dict[str, Any], out: str | None) -> lis
 def _shown(path: Path) -> str:
     """Paths as the user would type them: relative to the working folder when inside it."""
     try:
-        return str(path.absolute().relative_to(Path.cwd()))
+        return printable(str(path.absolute().relative_to(Path.cwd())))
     except ValueError:
-        return str(path)
+        return printable(str(path))
 
 
 # --- generate ------------------------------------------------------------------------------
@@ -236,8 +242,35 @@ def generate(
         diff=diff,
         force=force,
         verb="wrote",
-        command="generate",
+        command=_command_line(ctx),
     )
+
+
+# Flags a hint adds itself, so the repeated command leaves them out.
+_MODE_FLAGS = frozenset({"check", "diff", "force"})
+
+
+def _command_line(ctx: typer.Context) -> str:
+    """The user's own command, rebuilt from what they typed (not from defaults), for hints:
+    `wsgen generate --out src/x.js --stop-on 4401`."""
+    import shlex
+
+    words = ["wsgen", ctx.info_name or "generate"]
+    for param in ctx.command.params:
+        name = param.name or ""
+        source = ctx.get_parameter_source(name)
+        if name in _MODE_FLAGS or source is None or source.name != "COMMANDLINE":
+            continue
+        value = ctx.params[name]
+        if param.param_type_name == "argument":
+            words += [str(item) for item in (value if isinstance(value, list | tuple) else [value])]
+        elif isinstance(value, bool):
+            flags = param.opts if value else param.secondary_opts
+            words.append(flags[0] if flags else param.opts[0])
+        else:
+            for item in value if isinstance(value, list | tuple) else [value]:
+                words += [param.opts[0], str(item)]
+    return shlex.join(words)
 
 
 def _given(parameters: dict[str, Any]) -> dict[str, Any]:
@@ -298,11 +331,8 @@ def sync(
     for plan, verdict in refused:
         typer.echo(f"wsgen: refusing to overwrite {_shown(plan.path)}: {verdict.reason}", err=True)
     if refused:
-        typer.echo(
-            f"wsgen: nothing written; see the difference with `wsgen {command} --diff`, or "
-            f"overwrite with `wsgen {command} --force`",
-            err=True,
-        )
+        hint = refusal_hint({verdict.state for _plan, verdict in refused}, command)
+        typer.echo(f"wsgen: {printable(hint)}", err=True)
         raise typer.Exit(1)
     for plan, _verdict in verdicts:
         _check_folder(plan)
@@ -317,8 +347,6 @@ def _would(verdict: Verdict) -> str:
 
 
 def _inspect(plan: Planned) -> Verdict:
-    if plan.path.is_dir():
-        fail(f"{plan.out_name}: {str(plan.path)!r} is a folder; give a file path")
     try:
         return inspect_file(plan.path, plan.text, plan.options)
     except OSError as error:
@@ -326,8 +354,11 @@ def _inspect(plan: Planned) -> Verdict:
 
 
 def _check_folder(plan: Planned) -> None:
-    if not plan.path.parent.is_dir():
-        fail(f"{plan.out_name}: folder {str(plan.path.parent)!r} does not exist; create it first")
+    """Everything that can be known before writing, for every file before the first write."""
+    try:
+        check_target(plan.path)
+    except OSError as error:
+        fail(f"{plan.out_name}: cannot write {str(plan.path)!r}: {error.strerror or error}")
 
 
 def _write(plan: Planned, verdict: Verdict, verb: str) -> None:
@@ -383,10 +414,10 @@ def update(
         except ValueError as refusal:
             problems.append(str(refusal))
     for problem in problems:
-        typer.echo(f"wsgen: error: {problem}", err=True)
+        typer.echo(f"wsgen: error: {printable(problem)}", err=True)
     if problems:
         raise typer.Exit(2)
-    sync(planned, check=check, diff=diff, force=True, verb="updated", command="update")
+    sync(planned, check=check, diff=diff, force=True, verb="updated", command="wsgen update")
 
 
 def _replan(path: Path) -> Planned:
@@ -564,6 +595,6 @@ def main() -> None:
         message = error.format_message()
         # `wsgen` alone has already printed the help; its "error" says nothing more.
         if message:
-            typer.echo(f"wsgen: error: {message} (see '{command} --help')", err=True)
+            typer.echo(f"wsgen: error: {printable(message)} (see '{command} --help')", err=True)
         sys.exit(error.exit_code)
     sys.exit(result if isinstance(result, int) else 0)

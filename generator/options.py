@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from generator.formats import Format, format_formats, parse_formats
-from generator.identifiers import check_identifier
+from generator.identifiers import check_for_format, check_identifier, check_iife_global
 from generator.parsing import (
     format_codes,
     format_duration,
@@ -357,6 +357,7 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
         raise OptionError(
             "types", "the ts format carries its own types; --types is for esm, cjs and iife"
         )
+    _check_names(options, given)
     if options.heartbeat is None:
         defaults = GeneratorOptions()
         for flag in ("heartbeat-timeout", "heartbeat-message"):
@@ -369,6 +370,21 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
             "retry-on",
             f"code {format_codes(both)} is in both --stop-on and --retry-on; pick one",
         )
+
+
+def _check_names(options: GeneratorOptions, given: set[str]) -> None:
+    """Names valid in JavaScript but broken in one of the chosen formats (issue 15)."""
+    for fmt in options.formats:
+        typed = fmt is Format.TS or options.types
+        problem = check_for_format(options.class_name, fmt, typed=typed)
+        if problem:
+            raise OptionError("class-name", f"{problem} (--format {fmt})")
+    if Format.IIFE in options.formats:
+        problem = check_iife_global(options.iife_global)
+        if problem:
+            flag = "global-name" if options.global_name else "class-name"
+            hint = "" if options.global_name else "; set --global-name to another name"
+            raise OptionError(flag, f"{problem} (--format iife){hint}")
 
 
 def shown_default(flag: str) -> str:

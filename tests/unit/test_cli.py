@@ -126,14 +126,19 @@ def test_bad_input_leaves_an_existing_file_as_it_was(tmp_path: Path) -> None:
     assert out.read_text() == "// mine\n"
 
 
-def test_missing_output_folder_is_a_usage_error(tmp_path: Path) -> None:
-    out = tmp_path / "missing" / "socket.js"
+def test_missing_output_folders_are_created(tmp_path: Path) -> None:
+    out = tmp_path / "src" / "vendor" / "socket.js"
     result = runner.invoke(app, ["generate", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == render_module(GeneratorOptions())
+
+
+def test_a_file_where_a_folder_must_be_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "src").write_text("a file", encoding="utf-8")
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path / "src" / "x" / "socket.js")])
     assert result.exit_code == 2
-    assert result.stderr.strip() == (
-        f"wsgen: error: --out: folder '{out.parent}' does not exist; create it first"
-    )
-    assert not out.parent.exists()
+    assert result.stderr.strip().endswith(f"{str(tmp_path / 'src')!r} is not a folder")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["src"]
 
 
 def test_unwritable_output_is_a_usage_error_and_leaves_no_temp_file(

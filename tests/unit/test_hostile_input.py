@@ -32,12 +32,18 @@ from hypothesis import strategies as st
 
 from generator.cli import generate
 from generator.codes import Action, lookup
+from generator.config import resolve_targets
+from generator.formats import format_for_path
 from generator.header import MARKER
 from generator.identifiers import (
+    BROWSER_GLOBALS,
+    COMMONJS_WRAPPER_NAMES,
     GLOBALS_USED_BY_MODULE,
     NAMES_DECLARED_BY_MODULE,
     RESERVED_WORDS,
+    TYPESCRIPT_TYPE_NAMES,
     check_identifier,
+    check_iife_global,
 )
 from generator.jsliteral import js_string
 from generator.options import MAX_COUNT, OPTION_SPECS, build_options
@@ -99,6 +105,15 @@ class Case:
             culprits.add("class-name")
         if self.flags.get("global-name") in refused_names:
             culprits.add("global-name")
+        typed = self.format == "ts" or self.flags.get("types") == "--types"
+        if (self.format == "cjs" and self.class_name in COMMONJS_WRAPPER_NAMES) or (
+            typed and self.class_name in TYPESCRIPT_TYPE_NAMES
+        ):
+            culprits.add("class-name")
+        if self.format == "iife" and check_iife_global(
+            self.flags.get("global-name") or self.class_name
+        ):
+            culprits.add("global-name" if self.flags.get("global-name") else "class-name")
         return culprits or None
 
     @property
@@ -110,10 +125,13 @@ class Case:
 def duration_texts(milliseconds: int) -> st.SearchStrategy[str]:
     """Every way a user may write `milliseconds`."""
     seconds = format(Decimal(milliseconds) / 1000, "f")
+    minutes = [f"{milliseconds // 60_000}m"] if milliseconds % 60_000 == 0 else []
+    bare = ["0", "0.0"] if milliseconds == 0 else []  # only 0 needs no unit
     return st.sampled_from(
         [
+            *bare,
+            *minutes,
             f"{milliseconds}ms",
-            str(milliseconds),
             f"{milliseconds} ms",
             f"  {milliseconds}ms\t",
             f"{seconds}s",
@@ -135,6 +153,7 @@ code_ranges = st.tuples(codes, st.integers(0, 60)).map(
 identifiers = st.one_of(
     st.from_regex(r"[A-Za-z_$][A-Za-z0-9_$]{0,24}", fullmatch=True),
     st.sampled_from(sorted(RESERVED_WORDS | GLOBALS_USED_BY_MODULE | NAMES_DECLARED_BY_MODULE)),
+    st.sampled_from(sorted(COMMONJS_WRAPPER_NAMES | TYPESCRIPT_TYPE_NAMES | BROWSER_GLOBALS)),
     st.sampled_from(["constructor", "prototype", "async", "of", "get", "__proto__", "$", "_"]),
 )
 
@@ -374,9 +393,10 @@ any_flags = st.dictionaries(
 def expected_files(flags: dict[str, Any], out: Path) -> dict[Path, str] | None:
     """The files and texts Python plans for these values, or None when it refuses them."""
     try:
-        options = build_options(flags)
+        [target] = resolve_targets(None, flags, str(out))  # --out's ending may pick the format
     except ValueError:
         return None
+    options = target.options
     return {output.path: output.render(options) for output in plan_outputs(options, out)}
 
 
@@ -517,7 +537,10 @@ def test_any_config_value_is_rendered_safely_or_refused_naming_file_and_key(
             result = wsgen("generate", "--config", str(config))
             if result.exit_code == 0:
                 # Outputs are named by file_names (no "/"), so they land in this folder.
-                options = build_options(values)
+                implied = format_for_path(Path(out))
+                options = build_options(
+                    {"format": str(implied), **values} if implied is not None else values
+                )
                 for output in plan_outputs(options, Path(out)):
                     written = folder / output.path
                     assert written.read_text(encoding="utf-8") == output.render(options)
@@ -571,12 +594,11 @@ def test_output_paths_anywhere_are_written_exactly_or_refused(
     with workspace() as folder:
         out = folder / "missing" / name if missing_folder else folder / name
         result = wsgen("generate", "--out", str(out))
-        if missing_folder:
-            assert_refused(result, {"out"}, folder, set())
-            assert "does not exist" in result.stderr
-        else:
-            assert result.exit_code == 0, result.stderr
-            assert [path.name for path in folder.iterdir()] == [name]
+        expected = expected_files({}, out)
+        assert expected is not None
+        assert result.exit_code == 0, result.stderr
+        assert [path.name for path in out.parent.iterdir()] == [name]  # folders are created
+        assert out.read_text(encoding="utf-8") == expected[out]
 
 
 @pytest.mark.parametrize("refusal", ["mkstemp", "replace"])
