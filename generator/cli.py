@@ -4,17 +4,19 @@ Exit codes: 0 done (or, with --check, everything current); 1 something needs you
 change, or wsgen refused to overwrite one); 2 a usage error, with nothing written.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typer would then eval every parameter's annotation
+# string (and build its typer.Option again) on each run; evaluated once at import, they are
+# objects it reads as they are (issue 15, start-up time).
 import inspect
 import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.main
 
 from generator import __version__
 from generator.codes import CLOSE_CODES
@@ -24,7 +26,6 @@ from generator.config import (
     project_config,
     resolve_targets,
 )
-from generator.explain import OptionSet, codes_json, codes_table, explain, parse_code
 from generator.files import (
     check_target,
     printable,
@@ -45,6 +46,9 @@ from generator.options import (
 from generator.outputs import plan_outputs
 from generator.parsing import parse_count
 from generator.vendored import State, Verdict, inspect_file, output_for, refusal_hint
+
+if TYPE_CHECKING:
+    from generator.explain import OptionSet
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -470,6 +474,8 @@ def codes(
     **flags: str | None,
 ) -> None:
     """Print the close-code table: each code, its name, and what the module does on it."""
+    from generator.explain import codes_json, codes_table  # only this command needs them
+
     option_sets = _option_sets(config, _given(flags))
     if as_json:
         typer.echo(json.dumps(codes_json(option_sets), indent=2, ensure_ascii=False))
@@ -508,6 +514,8 @@ def explain_command(
     **flags: str | None,
 ) -> None:
     """Explain a close code, and what the generated module does when a connection closes with it."""
+    from generator.explain import explain, parse_code  # only this command needs them
+
     try:
         number = parse_code(code)
     except ValueError as error:
@@ -519,12 +527,14 @@ def explain_command(
         fail(f"CODE: {error}")
 
 
-def _option_sets(config: Path | None, flags: dict[str, Any]) -> list[OptionSet]:
+def _option_sets(config: Path | None, flags: dict[str, Any]) -> "list[OptionSet]":
     """The distinct sets of options in effect, each labelled with the outputs that use them."""
     labels: dict[GeneratorOptions, list[str]] = {}
     for target in _targets(config, flags, None):
         first = plan_outputs(target.options, target.out)[0]
         labels.setdefault(target.options, []).append(_shown(target.folder / first.path))
+    from generator.explain import OptionSet
+
     return [OptionSet(", ".join(outs), options) for options, outs in labels.items()]
 
 
@@ -577,11 +587,71 @@ def demo(
         fail(f"--port: cannot listen on 127.0.0.1:{port_number}: {error.strerror or error}")
 
 
+class _Verbatim:
+    """What typer calls to coerce a parameter whose value click already parsed to its type."""
+
+    def __init__(self, multiple: bool, convert: Callable[[Any], Any]) -> None:
+        self.multiple = multiple
+        self.convert = convert
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None:
+            return () if self.multiple else None
+        return [self.convert(item) for item in value] if self.multiple else self.convert(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# Annotation -> how a value click parsed becomes it.
+_PARSED_BY_CLICK: dict[Any, Callable[[Any], Any]] = {
+    str: _same,
+    bool: _same,
+    list[str]: _same,
+    Path: Path,
+}
+
+
+def _spare_coercion(command: Any) -> None:
+    """typer (0.29) builds a pydantic TypeAdapter for each parameter on each run, given or not:
+    28 of them were 38 % of wsgen's start-up (issue 15). For a text option click has already
+    made a str, for a repeated one a tuple of str, for a switch a bool: nothing is left to
+    coerce, so these get a pass-through. Any other parameter (a Path) keeps typer's; a typer
+    that no longer has this hook just runs as it always did."""
+    for param in getattr(command, "params", []):
+        _spare(param)
+    make_help_option = getattr(command, "get_help_option", None)
+    if make_help_option is not None:  # --help is made per run, not listed in params
+
+        def help_option(ctx: Any) -> Any:
+            option = make_help_option(ctx)
+            _spare(option)
+            return option
+
+        setattr(command, "get_help_option", help_option)  # noqa: B010
+    for subcommand in getattr(command, "commands", {}).values():
+        _spare_coercion(subcommand)
+
+
+def _spare(param: Any) -> None:
+    descriptor = getattr(param, "type_descriptor", None)
+    if (
+        getattr(param, "_runtime_param", "absent") is None
+        and descriptor is not None
+        and descriptor.annotation in _PARSED_BY_CLICK
+    ):
+        convert = _PARSED_BY_CLICK[descriptor.annotation]
+        param._runtime_param = _Verbatim(bool(param.multiple), convert)
+
+
 def main() -> None:
     """The console script: usage errors typer itself catches (an unknown flag, a missing value)
     get the same one-line form as ours, instead of a usage block and a boxed message."""
+    wsgen = typer.main.get_command(app)
+    _spare_coercion(wsgen)
     try:
-        result = app(prog_name="wsgen", standalone_mode=False)
+        result = wsgen.main(prog_name="wsgen", standalone_mode=False)
     except typer.Abort:
         typer.echo("wsgen: aborted", err=True)
         sys.exit(1)

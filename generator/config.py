@@ -19,7 +19,6 @@ Without `targets` the table itself is the one target. Every error names the file
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -226,6 +225,8 @@ def _quoted(key: str) -> str:
 
 
 def _suggestion(key: str, known: list[str]) -> str:
+    import difflib  # only for a misspelt key
+
     close = difflib.get_close_matches(key.replace("_", "-"), known, n=1)
     if close:
         return f"; did you mean '{close[0]}'?"
