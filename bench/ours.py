@@ -16,11 +16,11 @@ PROFILES: dict[str, list[str] | None] = {
     # every optional feature off: the drop-in API and the close-code policy, nothing more
     "minimal": [
         *("--heartbeat", "off"),
-        *("--network-aware", "off"),
-        *("--retry-hint", "off"),
-        *("--reconnect-hook", "off"),
-        *("--url-provider", "off"),
-        *("--manual-reconnect", "off"),
+        "--no-network-aware",
+        "--no-retry-hint",
+        "--no-reconnect-hook",
+        "--no-url-provider",
+        "--no-manual-reconnect",
     ],
     # every optional feature on (the heartbeat is the only one off by default)
     "full": ["--heartbeat", "30s"],

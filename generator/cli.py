@@ -106,6 +106,11 @@ def _option(flag: str) -> Any:
 MODULE_OPTIONS = "Module options (override the config file)"
 
 
+def _switch(flag: str) -> Any:
+    """An on/off option as --x/--no-x: `--network-aware false` used to read as on."""
+    return typer.Option(f"--{flag}/--no-{flag}", help=_help(flag), rich_help_panel=MODULE_OPTIONS)
+
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
@@ -152,7 +157,7 @@ socket.cjs and socket.iife.js, each with its .d.ts.
 
 * `wsgen generate --out -` prints the module to stdout.
 
-Durations take 250ms, 2s, 1.5s or a bare number of milliseconds. Config: `[tool.wsgen]` in
+Durations take a unit: 250ms, 2s, 1.5s, 1m. Config: `[tool.wsgen]` in
 pyproject.toml, keys named like the flags; flags win over it. Exit codes: 0 done or current,
 1 would change or refused to overwrite, 2 usage error.
 """
@@ -167,7 +172,8 @@ def generate(
             "--out",
             "-o",
             metavar="PATH",
-            help="File to write; '-' prints to stdout. Its folder must exist. With several "
+            help="File to write; '-' prints to stdout. Missing folders are created. Its ending "
+            "picks the format (.cjs, .ts/.mts/.cts, .mjs/.js, .iife.js). With several "
             "formats, each file takes this one's folder and stem and its format's ending "
             "(.js, .cjs, .iife.js, .ts). [default: the config's targets, else "
             "output/reconnecting-socket.js, or that stem with the format's ending]",
@@ -205,20 +211,15 @@ def generate(
     class_name: Annotated[str | None, _option("class-name")] = None,
     formats: Annotated[list[str] | None, _option("format")] = None,
     global_name: Annotated[str | None, _option("global-name")] = None,
-    types: Annotated[
-        bool | None,
-        typer.Option(
-            "--types/--no-types", help=SPECS_BY_FLAG["types"].help, rich_help_panel=MODULE_OPTIONS
-        ),
-    ] = None,
+    types: Annotated[bool | None, _switch("types")] = None,
     heartbeat: Annotated[str | None, _option("heartbeat")] = None,
     heartbeat_timeout: Annotated[str | None, _option("heartbeat-timeout")] = None,
     heartbeat_message: Annotated[str | None, _option("heartbeat-message")] = None,
-    network_aware: Annotated[str | None, _option("network-aware")] = None,
-    retry_hint: Annotated[str | None, _option("retry-hint")] = None,
-    reconnect_hook: Annotated[str | None, _option("reconnect-hook")] = None,
-    url_provider: Annotated[str | None, _option("url-provider")] = None,
-    manual_reconnect: Annotated[str | None, _option("manual-reconnect")] = None,
+    network_aware: Annotated[bool | None, _switch("network-aware")] = None,
+    retry_hint: Annotated[bool | None, _switch("retry-hint")] = None,
+    reconnect_hook: Annotated[bool | None, _switch("reconnect-hook")] = None,
+    url_provider: Annotated[bool | None, _switch("url-provider")] = None,
+    manual_reconnect: Annotated[bool | None, _switch("manual-reconnect")] = None,
 ) -> None:
     """Render the module with the config's and the given settings, and write it (atomically)."""
     flags = _given(ctx.params)

@@ -263,7 +263,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "network_aware",
         parse_switch,
         format_switch,
-        "on|off",
+        "",
         "In browsers: spend no attempt while offline, reconnect at once when back online, "
         "and retry now when the page becomes visible during a backoff.",
     ),
@@ -272,7 +272,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "retry_hint",
         parse_switch,
         format_switch,
-        "on|off",
+        "",
         "Honour 'retry-after=SECONDS' in a retried close's reason as the delay (at most "
         "--backoff-max).",
     ),
@@ -281,7 +281,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "reconnect_hook",
         parse_switch,
         format_switch,
-        "on|off",
+        "",
         "Support options.shouldReconnect(event, attempt): a delay in ms, null to stop, "
         "undefined for the table.",
     ),
@@ -290,7 +290,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "url_provider",
         parse_switch,
         format_switch,
-        "on|off",
+        "",
         "Accept a function as the URL (returning a string or a Promise of one), called before "
         "every attempt.",
     ),
@@ -299,7 +299,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "manual_reconnect",
         parse_switch,
         format_switch,
-        "on|off",
+        "",
         "Add reconnect(): drop the connection and connect again now, with the backoff reset.",
     ),
 )

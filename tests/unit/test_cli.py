@@ -97,12 +97,66 @@ BAD_INPUTS = [
     (["--heartbeat-timeout", "5s"], "--heartbeat-timeout"),
     (["--heartbeat-message", "hi"], "--heartbeat-message"),
     (["--heartbeat", "1s", "--heartbeat-message", ""], "--heartbeat-message"),
-    (["--network-aware", "maybe"], "--network-aware"),
-    (["--retry-hint", "1"], "--retry-hint"),
-    (["--reconnect-hook", ""], "--reconnect-hook"),
-    (["--url-provider", "enabled"], "--url-provider"),
-    (["--manual-reconnect", "nope"], "--manual-reconnect"),
+    (["--restart-delay", "5"], "--restart-delay"),
+    (["--restart-delay", "1-5"], "--restart-delay"),
+    (["--connect-timeout", "10"], "--connect-timeout"),
+    (["--format", "cjs", "--class-name", "require"], "--class-name"),
+    (["--format", "ts", "--class-name", "Record"], "--class-name"),
+    (["--format", "iife", "--class-name", "location"], "--class-name"),
+    (["--format", "iife", "--global-name", "status"], "--global-name"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--restart-delay", "5"], "did you mean 5s?"),
+        (["--restart-delay", "1-5"], "did you mean 1s-5s?"),
+        (["--restart-delay", "1s-5"], "did you mean 1s-5s?"),
+    ],
+)
+def test_a_bare_number_is_refused_with_the_fix(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path / "s.js"), *arguments])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(message)
+
+
+def test_minutes_are_a_unit(tmp_path: Path) -> None:
+    out = tmp_path / "s.js"
+    result = runner.invoke(app, ["generate", "--out", str(out), "--backoff-max", "1m"])
+    assert result.exit_code == 0, result.stderr
+    assert "backoffMax: 60000," in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("flag", ["network-aware", "retry-hint", "manual-reconnect"])
+def test_switches_are_flag_pairs_and_take_no_value(tmp_path: Path, flag: str) -> None:
+    out = tmp_path / "s.js"
+    refused = runner.invoke(app, ["generate", "--out", str(out), f"--{flag}", "false"])
+    assert refused.exit_code == 2
+    assert list(tmp_path.iterdir()) == []
+    off = runner.invoke(app, ["generate", "--out", str(out), f"--no-{flag}"])
+    assert off.exit_code == 0, off.stderr
+    assert f'"{flag}": false' in out.read_text(encoding="utf-8").split("\n")[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "format"),
+    [("a.cjs", "cjs"), ("a.ts", "ts"), ("a.mts", "ts"), ("a.mjs", "esm"), ("a.iife.js", "iife")],
+)
+def test_the_ending_of_out_picks_the_format(tmp_path: Path, name: str, format: str) -> None:
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path / name)])
+    assert result.exit_code == 0, result.stderr
+    header = (tmp_path / name).read_text(encoding="utf-8").split("\n")[1]
+    assert f'"format": "{format}"' in header
+
+
+def test_a_format_that_contradicts_the_ending_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path / "a.cjs"), "--format", "esm"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("wsgen: error: --format: 'a.cjs' is named as cjs output")
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(("arguments", "flag"), BAD_INPUTS)

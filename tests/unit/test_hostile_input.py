@@ -240,9 +240,6 @@ FEATURE_SWITCHES = [
     "url-provider",
     "manual-reconnect",
 ]
-switch_words = st.sampled_from(["on", "off", "true", "false", "yes", "no"]).flatmap(
-    lambda word: st.sampled_from([word, word.upper(), word.title(), f" {word} "])
-)
 # Heartbeat messages: hostile text within the limit (55 columns as a JS literal) and beyond it.
 messages = st.one_of(
     st.sampled_from(['{"type":"ping"}', "it's", "</script>", "\\u2028", "\u2028", "x" * 53]),
@@ -254,8 +251,8 @@ def draw_features(draw: st.DrawFn, chosen: set[str], case: Case) -> None:
     """The optional features: switches leave DEFAULTS alone; the heartbeat's three settings
     land there only with --heartbeat, and without it only their defaults are allowed."""
     for flag in FEATURE_SWITCHES:
-        if flag in chosen:
-            case.flags[flag] = draw(switch_words)
+        if flag in chosen:  # a pair of flags on the command line: --x or --no-x
+            case.flags[flag] = draw(st.sampled_from([f"--{flag}", f"--no-{flag}"]))
     interval = None
     if "heartbeat" in chosen:
         interval = draw(st.one_of(st.none(), positive_durations))
