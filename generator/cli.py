@@ -100,7 +100,32 @@ def _option(flag: str) -> Any:
         metavar=SPECS_BY_FLAG[flag].metavar,
         help=_help(flag),
         rich_help_panel=MODULE_OPTIONS,
+        autocompletion=_COMPLETIONS.get(flag),
     )
+
+
+def _complete_formats(incomplete: str) -> Iterator[str]:
+    """--format esm,c<TAB> -> esm,cjs: each name, after any already typed."""
+    from generator.formats import Format
+
+    done, _, last = incomplete.rpartition(",")
+    for name in Format:
+        if name.startswith(last) and name not in done.split(","):
+            yield f"{done},{name}" if done else name
+
+
+def _complete_off(incomplete: str) -> Iterator[str]:
+    if "off".startswith(incomplete):
+        yield "off"
+
+
+_COMPLETIONS: dict[str, Callable[[str], Iterator[str]]] = {
+    "format": _complete_formats,
+    "heartbeat": _complete_off,
+    "max-retries": lambda incomplete: iter(
+        ["unlimited"] if "unlimited".startswith(incomplete) else []
+    ),
+}
 
 
 MODULE_OPTIONS = "Module options (override the config file)"
@@ -401,7 +426,7 @@ replaced. A file without that header is refused and left as it is.
 def update(
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE...", help="Files wsgen generated.", show_default=False),
+        typer.Argument(metavar="FILE", help="Files wsgen generated.", show_default=False),
     ],
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 when a file would change.")
@@ -588,6 +613,20 @@ def demo(
         fail(f"--port: cannot listen on 127.0.0.1:{port_number}: {error.strerror or error}")
 
 
+def _plain_help(param: Any, descriptor: Any) -> None:
+    """Help shows the words a user types, not typer's internal types: a flag has no value
+    column (it showed `<bool>`), FILE... takes no `<list[Path]>` beside it."""
+    if descriptor is None:
+        return
+    if descriptor.annotation is bool and getattr(param, "metavar", "") is None:
+        param.metavar = ""
+    if getattr(param, "param_type_name", "") == "argument":
+        param.display_type_rich = lambda ctx: None
+        # `wsgen update FILE...` in the usage line, as in every Unix manual, not {FILE}...
+        name = f"{param.metavar or (param.name or '').upper()}{'...' * (param.nargs != 1)}"
+        param._usage_display_name = lambda: name if param.required else f"[{name}]"
+
+
 class _Verbatim:
     """What typer calls to coerce a parameter whose value click already parsed to its type."""
 
@@ -637,6 +676,7 @@ def _spare_coercion(command: Any) -> None:
 
 def _spare(param: Any) -> None:
     descriptor = getattr(param, "type_descriptor", None)
+    _plain_help(param, descriptor)
     if (
         getattr(param, "_runtime_param", "absent") is None
         and descriptor is not None

@@ -332,3 +332,36 @@ def test_wsgen_alone_prints_help_and_no_error_line() -> None:
     result = run_console_script()
     assert "Usage: wsgen" in result.stdout
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("command", [[], ["generate"], ["update"], ["codes"], ["explain"]])
+def test_help_shows_what_users_type_not_internal_types(command: list[str]) -> None:
+    # Through the console script's main(), which is what tidies the help.
+    shown = subprocess.run(
+        [sys.executable, "-m", "generator", *command, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
+        check=True,
+    ).stdout
+    for internal in ("<bool>", "<list", "<str>", "<Path>", "{FILE", "<path>"):
+        assert internal not in shown, internal
+    if command == ["update"]:
+        assert "Usage: wsgen update [OPTIONS] FILE..." in shown
+
+
+def test_format_values_complete_after_a_comma() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "generator"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "_WSGEN_COMPLETE": "complete_bash",
+            "COMP_WORDS": "wsgen generate --format esm,",
+            "COMP_CWORD": "3",
+        },
+    )
+    assert completed.stdout.split() == ["esm,cjs", "esm,iife", "esm,ts"]
