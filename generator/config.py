@@ -243,15 +243,13 @@ def _out(path: Path, where: str, value: Any) -> Path:
         )
     if "\0" in value:
         raise ConfigError(f"{path}: {where} {OUT_KEY}: a path cannot hold a NUL character")
-    # The config's own folder bounds where it writes: a pyproject.toml checked out from
-    # someone else must not write ../../anything. --out on the command line may go anywhere.
-    inside = os.path.normpath(value)
-    if os.path.isabs(value) or inside == ".." or inside.startswith(f"..{os.sep}"):
-        raise ConfigError(
-            f"{path}: {where} {OUT_KEY}: {printable(value)!r} leaves the folder of the config; "
-            f"keep it inside, or give --out on the command line"
-        )
     return Path(value)
+
+
+def _leaves_folder(out: Path) -> bool:
+    """Whether a config's `out` points outside the config's folder (absolute, or up with ..)."""
+    inside = os.path.normpath(out)
+    return out.is_absolute() or inside == ".." or inside.startswith(f"..{os.sep}")
 
 
 def _check_ending(out: Path | None, options: GeneratorOptions, flag: str) -> None:
@@ -311,6 +309,13 @@ def resolve_targets(
         flag = FORMAT_KEY if FORMAT_KEY in flags or out_path is None else "out"
         _check_ending(out_path or target.out, options, flag)
         if out is None:
+            # The config's own folder bounds where it writes: a pyproject.toml checked out
+            # from someone else must not write ../../anything. --out may go anywhere.
+            if target.out is not None and _leaves_folder(target.out):
+                raise ConfigError(
+                    f"{target.where} {OUT_KEY}: {printable(str(target.out))!r} leaves the "
+                    f"folder of the config; keep it inside, or give --out on the command line"
+                )
             folder = config.path.parent
             targets.append(Target(target.out, folder, options, f"{target.where} {OUT_KEY}"))
         else:

@@ -10,6 +10,7 @@ Set WSGEN_BATTERY_EXAMPLES=500 for a deeper, randomised run than CI's fixed one.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import math
@@ -46,6 +47,7 @@ from generator.identifiers import (
     check_iife_global,
 )
 from generator.jsliteral import js_string
+from generator.limits import MAX_FILE_BYTES, MAX_LIST_ITEMS
 from generator.options import MAX_COUNT, OPTION_SPECS, build_options
 from generator.outputs import plan_outputs
 from generator.parsing import MAX_DURATION_MS, MAX_MESSAGE_LITERAL
@@ -660,3 +662,269 @@ def test_every_global_the_template_reads_is_refused_as_a_class_name() -> None:
     assert {"Math", "Object", "setTimeout", "EventTarget", "DOMException"} <= names, names
     accepted = [name for name in sorted(names) if _is_identifier(name)]
     assert accepted == [], "these would shadow a global the module uses"
+
+
+# --- issue 15: inputs that crashed, hung, burnt CPU or wrote where they should not -----------
+
+ESCAPE = "\x1b]0;pwned\x07\x1b[31m"
+
+
+def assert_one_line_error(result: Any, *, code: int = 2) -> str:
+    assert result.exit_code == code, (result.exit_code, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr, "raw escape printed"
+    return lines[0]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes() if path.is_file() else b"<dir>"
+        for path in sorted(folder.rglob("*"))
+        if not path.is_fifo()
+    }
+
+
+nested_json = st.tuples(st.integers(1, 200_000), st.sampled_from(["[", '{"a":'])).map(
+    lambda shape: shape[1] * shape[0]
+)
+
+
+@battery
+@given(nested_json, st.sampled_from(["update", "check", "generate"]))
+def test_a_deeply_nested_header_is_refused_in_one_line(opening: str, how: str) -> None:
+    with workspace() as folder:
+        out = folder / "socket.js"
+        text = f'{MARKER}\n// wsgen 0.1.0 {{"stop-on": {opening}1}}\n'
+        out.write_text(text, encoding="utf-8")
+        if how == "update":
+            result = wsgen("update", str(out))
+            line = assert_one_line_error(result)
+            assert "its wsgen header is invalid" in line
+        else:
+            result = wsgen("generate", "--out", str(out), *(["--check"] if how == "check" else []))
+            # A broken header is protected work: refused (exit 1) with a reason, never a crash.
+            assert result.exit_code == 1, result.stderr
+            assert "Traceback" not in result.stderr
+        assert out.read_text(encoding="utf-8") == text
+
+
+@battery
+@given(st.integers(1, 3000), st.sampled_from(["a = ", "a = {b = ", "[[a]]\n"]))
+def test_deeply_nested_toml_is_refused_in_one_line(depth: int, shape: str) -> None:
+    with workspace() as folder:
+        config = folder / "wsgen.toml"
+        body = {"a = ": "[" * depth + "]" * depth, "a = {b = ": "[" * depth + "1" + "]" * depth}
+        config.write_text(body.get(shape, "[[a]]\n" * min(depth, 50)) + "\n", encoding="utf-8")
+        result = wsgen("generate", "--config", str(config))
+        line = assert_one_line_error(result)
+        assert line.startswith(f"wsgen: error: {config}: ")
+        assert snapshot(folder).keys() == {"wsgen.toml"}
+
+
+@battery
+@given(st.sampled_from(["1", '"x"', "[1, 2]", "true", "1.5", '"wsgen"', '["wsgen"]']))
+def test_a_tool_entry_that_is_not_a_table_is_refused_also_from_a_subfolder(value: str) -> None:
+    with workspace() as folder:
+        (folder / ".git").mkdir()
+        (folder / "pyproject.toml").write_text(f"tool = {value}\n", encoding="utf-8")
+        (folder / "web" / "src").mkdir(parents=True)
+        with contextlib.chdir(folder / "web" / "src"):
+            searched = wsgen("generate")
+        explicit = wsgen("generate", "--config", str(folder / "pyproject.toml"))
+        for result in (searched, explicit):
+            line = assert_one_line_error(result)
+            assert "tool: expected a table" in line
+        assert not (folder / "web" / "src" / "output").exists()
+
+
+@battery
+@given(st.integers(256, 400), st.booleans())
+def test_a_name_too_long_for_the_file_system_is_refused(length: int, nested: bool) -> None:
+    with workspace() as folder:
+        name = "a" * (length - 3) + ".js"
+        out = folder / name / "socket.js" if nested else folder / name
+        result = wsgen("generate", "--out", str(out))
+        line = assert_one_line_error(result)
+        assert line.startswith("wsgen: error: --out: ")
+        assert list(folder.iterdir()) == []
+
+
+@battery
+@given(st.integers(200, 255))
+def test_a_long_name_that_fits_is_written_without_a_temp_name_overflow(length: int) -> None:
+    with workspace() as folder:
+        out = folder / ("b" * (length - 3) + ".js")
+        result = wsgen("generate", "--out", str(out))
+        assert result.exit_code == 0, result.stderr
+        assert [path.name for path in folder.iterdir()] == [out.name]
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize("command", ["generate", "update"])
+def test_a_fifo_is_neither_read_nor_written(tmp_path: Path, command: str, force: list[str]) -> None:
+    fifo = tmp_path / "socket.js"
+    os.mkfifo(fifo)
+    if command == "generate":
+        result = wsgen("generate", "--out", str(fifo), *force)
+    else:
+        result = wsgen("update", str(fifo))
+    line = assert_one_line_error(result)
+    assert "it is a FIFO; wsgen reads and writes only regular files" in line
+    assert fifo.is_fifo()
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])
+def test_a_device_is_never_read_or_replaced(device: str) -> None:
+    assert_one_line_error(wsgen("update", device))
+    result = wsgen("generate", "--out", device, "--force")
+    assert "it is a device" in assert_one_line_error(result)
+    assert Path(device).is_char_device()
+
+
+def test_a_file_too_large_to_be_generated_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "socket.js"
+    with big.open("wb") as stream:
+        stream.truncate(MAX_FILE_BYTES + 1)
+    assert "larger than" in assert_one_line_error(wsgen("update", str(big)))
+
+
+@battery
+@given(
+    st.integers(MAX_LIST_ITEMS + 1, 100_000),
+    st.sampled_from(["1000-4999", "4400-4499", "1008"]),
+    st.booleans(),
+)
+def test_a_header_with_a_huge_code_list_is_refused_at_once(
+    count: int, item: str, as_list: bool
+) -> None:
+    with workspace() as folder:
+        out = folder / "socket.js"
+        value = [item] * count if as_list else ",".join([item] * count)
+        text = f"{MARKER}\n// wsgen 0.1.0 {json.dumps({'stop-on': value})}\n"
+        out.write_text(text, encoding="utf-8")
+        line = assert_one_line_error(wsgen("update", str(out)))
+        assert f"at most {MAX_LIST_ITEMS} codes or ranges" in line
+
+
+def test_the_widest_code_list_allowed_costs_its_items_not_their_width() -> None:
+    # 1,000 ranges each 4,000 codes wide: merged first, so 4,000 codes are expanded, once.
+    codes = build_options({"stop-on": ",".join(["1000-4999"] * MAX_LIST_ITEMS)}).stop_on
+    assert len(codes) == 4000
+
+
+@pytest.mark.parametrize(
+    ("flags", "flag", "reason"),
+    [
+        (["--format", "cjs", "--class-name", name], "--class-name", "CommonJS")
+        for name in sorted(COMMONJS_WRAPPER_NAMES - GLOBALS_USED_BY_MODULE)
+    ]
+    + [
+        (["--format", "ts", "--class-name", name], "--class-name", "TypeScript type")
+        for name in ["string", "Array", "Record", "BinaryType", "Partial"]
+    ]
+    + [(["--types", "--class-name", "MessageEvent"], "--class-name", "TypeScript type")]
+    + [
+        (["--format", "iife", "--global-name", name], "--global-name", "window")
+        for name in ["name", "status", "top", "location", "parent", "origin", "onload"]
+    ]
+    + [(["--format", "iife", "--class-name", "location"], "--class-name", "window")],
+)
+def test_names_reserved_by_the_format_are_refused_with_the_reason(
+    tmp_path: Path, flags: list[str], flag: str, reason: str
+) -> None:
+    out = tmp_path / "socket.js"
+    line = assert_one_line_error(wsgen("generate", "--out", str(out), *flags))
+    assert line.startswith(f"wsgen: error: {flag}: ") and reason in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@battery
+@given(st.sampled_from([0o600, 0o640, 0o644, 0o664, 0o755]), st.sampled_from([0o022, 0o077, 0o002]))
+def test_a_rewrite_keeps_the_mode_and_a_new_file_honours_the_umask(mode: int, umask: int) -> None:
+    with workspace() as folder:
+        kept = folder / "kept.js"
+        assert wsgen("generate", "--out", str(kept)).exit_code == 0
+        kept.chmod(mode)
+        assert wsgen("generate", "--out", str(kept), "--stop-on", "4401").exit_code == 0
+        assert kept.stat().st_mode & 0o777 == mode
+        previous = os.umask(umask)
+        try:
+            fresh = folder / "fresh.js"
+            assert wsgen("generate", "--out", str(fresh)).exit_code == 0
+        finally:
+            os.umask(previous)
+        assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@battery
+@given(st.sampled_from(["../x.js", "../../x.js", "a/../../x.js", "/tmp/x.js", "./../x.js", ".."]))
+def test_a_config_cannot_write_outside_its_folder(out: str) -> None:
+    with workspace() as folder:
+        project = folder / "project"
+        project.mkdir()
+        config = project / "wsgen.toml"
+        config.write_text(f"out = {json.dumps(out)}\n", encoding="utf-8")
+        line = assert_one_line_error(wsgen("generate", "--config", str(config)))
+        assert "leaves the folder of the config" in line
+        assert snapshot(folder).keys() == {"project", "project/wsgen.toml"}
+        # The flag may say otherwise: --out is the user's own choice.
+        outside = folder / "x.js"
+        assert wsgen("generate", "--config", str(config), "--out", str(outside)).exit_code == 0
+        assert outside.is_file()
+
+
+def test_with_two_targets_a_failing_second_writes_neither(tmp_path: Path) -> None:
+    config = tmp_path / "wsgen.toml"
+    (tmp_path / "blocked").write_text("a file where a folder must be", encoding="utf-8")
+    config.write_text(
+        '[[targets]]\nout = "first/socket.js"\n\n[[targets]]\nout = "blocked/socket.js"\n',
+        encoding="utf-8",
+    )
+    before = snapshot(tmp_path)
+    line = assert_one_line_error(wsgen("generate", "--config", str(config)))
+    assert "is not a folder" in line
+    assert snapshot(tmp_path) == before
+
+
+@battery
+@given(st.text(min_size=1, max_size=8).map(lambda text: f"x{ESCAPE}{text}"))
+def test_printed_paths_and_versions_never_carry_raw_control_characters(name: str) -> None:
+    name = name.replace("/", "_").replace("\x00", "")
+    with workspace() as folder:
+        # A version with an escape, as a hostile vendored file could record it.
+        out = folder / "socket.js"
+        out.write_text(
+            render_module(build_options({})).replace("wsgen 0.1.0", f"wsgen 0.0{ESCAPE}", 1),
+            encoding="utf-8",
+        )
+        for result in (
+            wsgen("generate", "--out", str(out), "--check"),
+            wsgen("update", "--check", str(out)),
+            wsgen("generate", "--out", str(folder / name)),
+            wsgen("generate", "--out", str(folder / name / "x" / "y.js")),
+            wsgen("generate", "--config", str(folder / f"{name}.toml")),
+        ):
+            assert "\x1b" not in result.stderr and "\x07" not in result.stderr, result.stderr
+
+
+@battery
+@given(
+    st.sampled_from(["restart-delay", "backoff-initial", "connect-timeout", "heartbeat"]),
+    st.integers(1, 10_000),
+    st.booleans(),
+)
+def test_a_bare_number_is_refused_with_the_fix_in_flags_and_config(
+    flag: str, number: int, in_config: bool
+) -> None:
+    with workspace() as folder:
+        if in_config:
+            config = folder / "wsgen.toml"
+            config.write_text(f"{flag} = {number}\n", encoding="utf-8")
+            result = wsgen("generate", "--config", str(config))
+        else:
+            result = wsgen("generate", "--out", str(folder / "s.js"), f"--{flag}", str(number))
+        line = assert_one_line_error(result)
+        assert line.endswith(f"did you mean {number}s?"), line
+        assert sorted(path.name for path in folder.iterdir()) == (["wsgen.toml"] * in_config)
