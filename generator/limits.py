@@ -1,6 +1,9 @@
 """Every size limit on what wsgen reads, in one place: a hostile config, header or file meets
 one of these and gets a one-line error, never a traceback, a hang or minutes of CPU.
 
+Bounds that are part of a value's meaning stay beside its parser: MAX_DURATION_MS (the longest
+JavaScript timer) and MAX_MESSAGE_LITERAL in parsing.py, MAX_COUNT in options.py.
+
 Generous for any real use: a generated module is about 30 KB, its settings line 1 KB, a config
 a few hundred bytes, a code list a handful of items.
 """
