@@ -158,6 +158,7 @@ def run(ctx: Context) -> Section:
     calls = ", ".join(f"{place} {ms:.1f} ms" for place, ms in call_profile(generate, project))
     section.notes.append(f"Top cumulative calls (cProfile, its overhead included): {calls}.")
 
+    sys.path.insert(0, str(REPO))  # this checkout's generator, as the timed runs use
     from generator.options import build_options
     from generator.render import render_module
 

@@ -624,7 +624,9 @@ def _plain_help(param: Any, descriptor: Any) -> None:
         param.display_type_rich = lambda ctx: None
         # `wsgen update FILE...` in the usage line, as in every Unix manual, not {FILE}...
         name = f"{param.metavar or (param.name or '').upper()}{'...' * (param.nargs != 1)}"
-        param._usage_display_name = lambda: name if param.required else f"[{name}]"
+        shown = name if param.required else f"[{name}]"
+        param._usage_display_name = lambda: shown  # typer 0.29
+        param.make_metavar = lambda *args, **kwargs: shown  # earlier typers
 
 
 class _Verbatim:
