@@ -40,7 +40,6 @@ def check_target(path: Path) -> None:
     under a folder that exists or can be created (no file stands where a folder must be)."""
     try:
         _regular_only(path.stat())
-        return
     except (FileNotFoundError, NotADirectoryError):
         pass
     for folder in path.parents:
@@ -50,6 +49,10 @@ def check_target(path: Path) -> None:
             continue
         if not stat.S_ISDIR(status.st_mode):
             raise FileProblem(f"{printable(str(folder))!r} is not a folder")
+        # The temp file and the rename both need to write into it: known now, before any
+        # other target is written, rather than halfway through.
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise FileProblem(f"folder {printable(str(folder))!r} is not writable")
         return
 
 

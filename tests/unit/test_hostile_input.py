@@ -928,3 +928,23 @@ def test_a_bare_number_is_refused_with_the_fix_in_flags_and_config(
         line = assert_one_line_error(result)
         assert line.endswith(f"did you mean {number}s?"), line
         assert sorted(path.name for path in folder.iterdir()) == (["wsgen.toml"] * in_config)
+
+
+def test_an_unwritable_folder_of_the_second_target_writes_neither(tmp_path: Path) -> None:
+    config = tmp_path / "wsgen.toml"
+    (tmp_path / "locked").mkdir()
+    config.write_text(
+        '[[targets]]\nout = "first/socket.js"\n\n[[targets]]\nout = "locked/socket.js"\n',
+        encoding="utf-8",
+    )
+    real_access = os.access
+    locked = tmp_path / "locked"
+
+    def access(path: Any, mode: int) -> bool:  # root may write anywhere; a user may not
+        return Path(path) != locked and real_access(path, mode)
+
+    before = snapshot(tmp_path)
+    with mock.patch("os.access", side_effect=access):
+        line = assert_one_line_error(wsgen("generate", "--config", str(config)))
+    assert "is not writable" in line
+    assert snapshot(tmp_path) == before
