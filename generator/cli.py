@@ -8,6 +8,7 @@ change, or wsgen refused to overwrite one); 2 a usage error, with nothing writte
 # string (and build its typer.Option again) on each run; evaluated once at import, they are
 # objects it reads as they are (issue 15, start-up time).
 import inspect
+import itertools
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -688,6 +689,21 @@ def _spare(param: Any) -> None:
         param._runtime_param = _Verbatim(bool(param.multiple), convert)
 
 
+_SWITCH_WORDS = {"on", "off", "true", "false", "yes", "no", "1", "0"}
+
+
+def _switch_value(arguments: list[str]) -> str | None:
+    """`--network-aware false` (the form wsgen once took): say which flag to use instead of
+    click's "unexpected extra argument"."""
+    switches = {f"--{spec.flag}" for spec in OPTION_SPECS if spec.metavar == ""}
+    for flag, value in itertools.pairwise(arguments):
+        if flag in switches and value.lower() in _SWITCH_WORDS:
+            off = value.lower() in {"off", "false", "no", "0"}
+            fix = f"--no-{flag[2:]}" if off else flag
+            return f"{flag} takes no value; write {fix}"
+    return None
+
+
 def main() -> None:
     """The console script: usage errors typer itself catches (an unknown flag, a missing value)
     get the same one-line form as ours, instead of a usage block and a boxed message."""
@@ -706,6 +722,8 @@ def main() -> None:
         context = getattr(error, "ctx", None)
         command = context.command_path if context is not None else "wsgen"
         message = error.format_message()
+        if "extra argument" in message:
+            message = _switch_value(sys.argv[1:]) or message
         # `wsgen` alone has already printed the help; its "error" says nothing more.
         if message:
             typer.echo(f"wsgen: error: {printable(message)} (see '{command} --help')", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import re
@@ -38,10 +39,8 @@ def _regular_only(status: os.stat_result) -> None:
 def check_target(path: Path) -> None:
     """Raise FileProblem (or OSError) unless `path` can be written: absent or a regular file,
     under a folder that exists or can be created (no file stands where a folder must be)."""
-    try:
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
         _regular_only(path.stat())
-    except (FileNotFoundError, NotADirectoryError):
-        pass
     for folder in path.parents:
         try:
             status = folder.stat()

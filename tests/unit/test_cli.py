@@ -351,6 +351,19 @@ def test_help_shows_what_users_type_not_internal_types(command: list[str]) -> No
         assert "Usage: wsgen update [OPTIONS] FILE..." in shown
 
 
+def test_a_value_after_a_switch_names_the_flag_to_write() -> None:
+    refused = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "--out", "-", "--network-aware", "off"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(
+        "wsgen: error: --network-aware takes no value; write --no-network-aware"
+    )
+
+
 def test_format_values_complete_after_a_comma() -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "generator"],
