@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.files import printable, read_bytes_if_any
-from generator.formats import contradiction, format_for_path
+from generator.formats import chosen_by_ending, contradiction
 from generator.limits import MAX_CONFIG_BYTES, MAX_NESTING, MAX_TARGETS
 from generator.options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
 
@@ -187,7 +187,7 @@ def _target(
     path: Path, values: dict[str, Any], where: str, base: GeneratorOptions, *, format_given: bool
 ) -> ConfiguredTarget:
     out = _out(path, where, values[OUT_KEY]) if OUT_KEY in values else None
-    implied = None if out is None else format_for_path(out)
+    implied = None if out is None else chosen_by_ending(out)
     if implied is not None and FORMAT_KEY not in values and not format_given:
         values = {**values, FORMAT_KEY: str(implied)}
     options = _options(path, where, values, base, allow_out=True)
@@ -287,7 +287,7 @@ def resolve_targets(
 
     Raises OptionError naming the flag."""
     out_path = None if out is None or out == "-" else Path(out)
-    implied = None if out_path is None else format_for_path(out_path)
+    implied = None if out_path is None else chosen_by_ending(out_path)
     # --out's ending picks the format (issue 15: `--out x.cjs` wrote ESM that require()
     # cannot load). A config's several formats stay: --out then only gives the stem.
     single = config is None or all(len(t.options.formats) == 1 for t in config.targets)

@@ -98,6 +98,15 @@ def format_for_path(path: Path) -> Format | None:
     return None
 
 
+def chosen_by_ending(path: Path) -> Format | None:
+    """The format `path`'s ending settles when nothing else names one: .cjs, .ts/.mts/.cts,
+    .mjs, .iife.js. A plain .js settles nothing (esm is the default anyway), so it never
+    overrides a config's format."""
+    implied = format_for_path(path)
+    plain_js = path.name.endswith(".js") and not path.name.endswith(".iife.js")
+    return None if plain_js else implied
+
+
 def contradiction(path: Path, formats: tuple[Format, ...]) -> str | None:
     """Why one format cannot go into `path`, judging by its ending; None when it can (several
     formats only borrow the path's folder and stem)."""
