@@ -15,11 +15,20 @@ NODE_MODULES = BENCH / "node_modules"
 
 @dataclass(frozen=True)
 class Check:
-    """One target from issue 6 and whether this run met it (None: not measured)."""
+    """One target (issues 6 and 16) and whether this run met it (None: not measured)."""
 
     target: str
     figure: str
     met: bool | None
+
+
+@dataclass
+class Table:
+    """A further table in a section, under its own heading."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
 
 
 @dataclass
@@ -31,6 +40,7 @@ class Section:
     rows: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    subtables: list[Table] = field(default_factory=list)
 
 
 @dataclass

@@ -9,22 +9,40 @@ from pathlib import Path
 
 from common import REPO
 
+# The optional features, each as the flags that turn it on and off. Every one of them off is
+# the minimal profile; the size benchmark also renders minimal + each one on, for its cost.
+FEATURES: dict[str, tuple[list[str], list[str]]] = {
+    "heartbeat": (["--heartbeat", "30s"], ["--heartbeat", "off"]),
+    **{
+        flag: ([f"--{flag}"], [f"--no-{flag}"])
+        for flag in (
+            "network-aware",
+            "retry-hint",
+            "reconnect-hook",
+            "url-provider",
+            "manual-reconnect",
+        )
+    },
+}
+
 # Flags per profile. None: the CLI has no flags for that profile yet, so it is reported as
 # not available rather than guessed.
 PROFILES: dict[str, list[str] | None] = {
     "default": [],
     # every optional feature off: the drop-in API and the close-code policy, nothing more
-    "minimal": [
-        *("--heartbeat", "off"),
-        "--no-network-aware",
-        "--no-retry-hint",
-        "--no-reconnect-hook",
-        "--no-url-provider",
-        "--no-manual-reconnect",
-    ],
+    "minimal": [arg for _on, off in FEATURES.values() for arg in off],
     # every optional feature on (the heartbeat is the only one off by default)
     "full": ["--heartbeat", "30s"],
 }
+
+
+def minimal_plus(feature: str) -> list[str]:
+    """The minimal profile's flags with `feature` turned on."""
+    flags: list[str] = []
+    for flag, (on, off) in FEATURES.items():
+        flags += on if flag == feature else off
+    return flags
+
 
 # The memory benchmark's client: the default profile reconnecting 1-2 ms after each 1012, so
 # 1,000 restart cycles take seconds, through exactly the code users get.

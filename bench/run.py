@@ -4,6 +4,8 @@
     pip install -r bench/requirements.txt # matplotlib, for the storm histogram
     python bench/run.py                   # full run, ~5 min; writes bench/RESULTS.md + storm.png
     python bench/run.py --quick           # tiny inputs, ~30 s; writes into a temp folder
+    python bench/run.py --only size       # some benchmarks; their sections replace those in
+                                          # RESULTS.md, the others stay as they were measured
 
 Our module is rendered by this checkout's CLI (`python -m generator generate`) in each
 profile; where it cannot be yet, its rows say "not available yet" and the rest still runs.
@@ -94,10 +96,14 @@ def main() -> int:
             started = time.perf_counter()
             sections.append(BENCHMARKS[name](ctx))
             print(f"[{name}: {time.perf_counter() - started:.1f} s]", file=sys.stderr)
-        text = report.render(sections, args.quick)
+        command = "python bench/run.py" + (f" --only {args.only}" if args.only else "")
+        text = report.render(sections, args.quick, command)
         print(text)
         if args.out_dir or not args.quick:
-            (out_dir / "RESULTS.md").write_text(text, encoding="utf-8")
+            results = out_dir / "RESULTS.md"
+            if args.only and results.exists():
+                text = report.merge(results.read_text(encoding="utf-8"), text)
+            results.write_text(text, encoding="utf-8")
             print(f"wrote {out_dir / 'RESULTS.md'}", file=sys.stderr)
     return 0
 

@@ -7,12 +7,10 @@ change, or wsgen refused to overwrite one); 2 a usage error, with nothing writte
 # No `from __future__ import annotations`: typer would then eval every parameter's annotation
 # string (and build its typer.Option again) on each run; evaluated once at import, they are
 # objects it reads as they are (issue 15, start-up time).
-import inspect
 import itertools
 import json
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -27,26 +25,17 @@ from generator.config import (
     project_config,
     resolve_targets,
 )
-from generator.files import (
-    check_target,
-    printable,
-    read_text_if_any,
-    unified_diff,
-    write_atomically,
-)
-from generator.header import MARKER, HeaderError, read_header
+from generator.files import printable
 from generator.options import (
-    FILE_FLAGS,
     OPTION_SPECS,
     SPECS_BY_FLAG,
     GeneratorOptions,
     OptionError,
-    build_options,
     shown_default,
 )
 from generator.outputs import plan_outputs
 from generator.parsing import parse_count
-from generator.vendored import State, Verdict, inspect_file, output_for, refusal_hint
+from generator.sync import Planned, SyncError, plan_targets, replan, shown_path, sync
 
 if TYPE_CHECKING:
     from generator.explain import OptionSet
@@ -105,14 +94,28 @@ def _option(flag: str) -> Any:
     )
 
 
-def _complete_formats(incomplete: str) -> Iterator[str]:
+def _complete_names(names: Callable[[], Iterable[str]]) -> Callable[[str], Iterator[str]]:
     """--format esm,c<TAB> -> esm,cjs: each name, after any already typed."""
+
+    def complete(incomplete: str) -> Iterator[str]:
+        done, _, last = incomplete.rpartition(",")
+        for name in names():
+            if name.startswith(last) and name not in done.split(","):
+                yield f"{done},{name}" if done else name
+
+    return complete
+
+
+def _formats() -> Iterable[str]:
     from generator.formats import Format
 
-    done, _, last = incomplete.rpartition(",")
-    for name in Format:
-        if name.startswith(last) and name not in done.split(","):
-            yield f"{done},{name}" if done else name
+    return list(Format)
+
+
+def _frameworks() -> Iterable[str]:
+    from generator.bindings import Framework
+
+    return list(Framework)
 
 
 def _complete_off(incomplete: str) -> Iterator[str]:
@@ -121,7 +124,8 @@ def _complete_off(incomplete: str) -> Iterator[str]:
 
 
 _COMPLETIONS: dict[str, Callable[[str], Iterator[str]]] = {
-    "format": _complete_formats,
+    "format": _complete_names(_formats),
+    "framework": _complete_names(_frameworks),
     "heartbeat": _complete_off,
     "max-retries": lambda incomplete: iter(
         ["unlimited"] if "unlimited".startswith(incomplete) else []
@@ -149,6 +153,46 @@ ConfigOption = Annotated[
 ]
 
 
+# The module options, one alias each, listed plainly in every command that takes them (the
+# parameter is named as the option's OptionSpec field; `_given` finds it by that name).
+# `codes`, `explain` and `demo` take all but the file-shaping --format, --global-name, --types,
+# --framework;
+# tests/unit/test_cli.py checks that no command misses one.
+RestartDelayOption = Annotated[str | None, _option("restart-delay")]
+BackoffInitialOption = Annotated[str | None, _option("backoff-initial")]
+BackoffFactorOption = Annotated[str | None, _option("backoff-factor")]
+BackoffMaxOption = Annotated[str | None, _option("backoff-max")]
+MaxRetriesOption = Annotated[str | None, _option("max-retries")]
+ConnectTimeoutOption = Annotated[str | None, _option("connect-timeout")]
+StableAfterOption = Annotated[str | None, _option("stable-after")]
+QueueLimitOption = Annotated[str | None, _option("queue-limit")]
+StopOnOption = Annotated[str | None, _option("stop-on")]
+RetryOnOption = Annotated[str | None, _option("retry-on")]
+ClassNameOption = Annotated[str | None, _option("class-name")]
+FormatOption = Annotated[list[str] | None, _option("format")]
+GlobalNameOption = Annotated[str | None, _option("global-name")]
+TypesOption = Annotated[bool | None, _switch("types")]
+FrameworkOption = Annotated[list[str] | None, _option("framework")]
+HeartbeatOption = Annotated[str | None, _option("heartbeat")]
+HeartbeatTimeoutOption = Annotated[str | None, _option("heartbeat-timeout")]
+HeartbeatMessageOption = Annotated[str | None, _option("heartbeat-message")]
+NetworkAwareOption = Annotated[bool | None, _switch("network-aware")]
+RetryHintOption = Annotated[bool | None, _switch("retry-hint")]
+ReconnectHookOption = Annotated[bool | None, _switch("reconnect-hook")]
+UrlProviderOption = Annotated[bool | None, _switch("url-provider")]
+ManualReconnectOption = Annotated[bool | None, _switch("manual-reconnect")]
+
+
+def _given(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The module options given on the command line, by flag name: a parameter named as an
+    OPTION_SPECS field is that option. (Click reports a repeatable flag not given as ().)"""
+    return {
+        spec.flag: parameters[spec.field]
+        for spec in OPTION_SPECS
+        if parameters.get(spec.field) not in (None, ())
+    }
+
+
 def _targets(config: Path | None, flags: dict[str, Any], out: str | None) -> list[Target]:
     try:
         return resolve_targets(project_config(config, Path.cwd()), flags, out)
@@ -156,12 +200,12 @@ def _targets(config: Path | None, flags: dict[str, Any], out: str | None) -> lis
         fail(str(error))
 
 
-def _shown(path: Path) -> str:
-    """Paths as the user would type them: relative to the working folder when inside it."""
-    try:
-        return printable(str(path.absolute().relative_to(Path.cwd())))
-    except ValueError:
-        return printable(str(path))
+def _say(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _show(text: str) -> None:
+    typer.echo(text, nl=False)
 
 
 # --- generate ------------------------------------------------------------------------------
@@ -222,30 +266,29 @@ def generate(
             "--force", help="Overwrite a file wsgen did not write, or one edited by hand."
         ),
     ] = False,
-    # The module options: named as OPTION_SPECS' fields, declared here once; `wsgen demo`,
-    # `codes` and `explain` take them from this signature (see _with_generate_flags).
-    restart_delay: Annotated[str | None, _option("restart-delay")] = None,
-    backoff_initial: Annotated[str | None, _option("backoff-initial")] = None,
-    backoff_max: Annotated[str | None, _option("backoff-max")] = None,
-    backoff_factor: Annotated[str | None, _option("backoff-factor")] = None,
-    max_retries: Annotated[str | None, _option("max-retries")] = None,
-    connect_timeout: Annotated[str | None, _option("connect-timeout")] = None,
-    stable_after: Annotated[str | None, _option("stable-after")] = None,
-    queue_limit: Annotated[str | None, _option("queue-limit")] = None,
-    stop_on: Annotated[str | None, _option("stop-on")] = None,
-    retry_on: Annotated[str | None, _option("retry-on")] = None,
-    class_name: Annotated[str | None, _option("class-name")] = None,
-    formats: Annotated[list[str] | None, _option("format")] = None,
-    global_name: Annotated[str | None, _option("global-name")] = None,
-    types: Annotated[bool | None, _switch("types")] = None,
-    heartbeat: Annotated[str | None, _option("heartbeat")] = None,
-    heartbeat_timeout: Annotated[str | None, _option("heartbeat-timeout")] = None,
-    heartbeat_message: Annotated[str | None, _option("heartbeat-message")] = None,
-    network_aware: Annotated[bool | None, _switch("network-aware")] = None,
-    retry_hint: Annotated[bool | None, _switch("retry-hint")] = None,
-    reconnect_hook: Annotated[bool | None, _switch("reconnect-hook")] = None,
-    url_provider: Annotated[bool | None, _switch("url-provider")] = None,
-    manual_reconnect: Annotated[bool | None, _switch("manual-reconnect")] = None,
+    restart_delay: RestartDelayOption = None,
+    backoff_initial: BackoffInitialOption = None,
+    backoff_factor: BackoffFactorOption = None,
+    backoff_max: BackoffMaxOption = None,
+    max_retries: MaxRetriesOption = None,
+    connect_timeout: ConnectTimeoutOption = None,
+    stable_after: StableAfterOption = None,
+    queue_limit: QueueLimitOption = None,
+    stop_on: StopOnOption = None,
+    retry_on: RetryOnOption = None,
+    class_name: ClassNameOption = None,
+    formats: FormatOption = None,
+    global_name: GlobalNameOption = None,
+    types: TypesOption = None,
+    frameworks: FrameworkOption = None,
+    heartbeat: HeartbeatOption = None,
+    heartbeat_timeout: HeartbeatTimeoutOption = None,
+    heartbeat_message: HeartbeatMessageOption = None,
+    network_aware: NetworkAwareOption = None,
+    retry_hint: RetryHintOption = None,
+    reconnect_hook: ReconnectHookOption = None,
+    url_provider: UrlProviderOption = None,
+    manual_reconnect: ManualReconnectOption = None,
 ) -> None:
     """Render the module with the config's and the given settings, and write it (atomically)."""
     flags = _given(ctx.params)
@@ -258,23 +301,28 @@ def generate(
             fail("--out: '-' prints one file; ask for one --format, without --types")
         sys.stdout.write(outputs[0].render(target.options))
         return
-    planned: dict[Path, Planned] = {}
-    for target in _targets(config, flags, out):
-        for output in plan_outputs(target.options, target.out):
-            path = target.folder / output.path
-            if path in planned:
-                other = planned[path].out_name
-                fail(f"{target.out_name}: would write {str(path)!r}, which {other} writes too")
-            text = output.render(target.options)
-            planned[path] = Planned(path, text, target.options, target.out_name)
-    sync(
-        list(planned.values()),
-        check=check,
-        diff=diff,
-        force=force,
-        verb="wrote",
-        command=_command_line(ctx),
-    )
+    try:
+        planned = plan_targets(_targets(config, flags, out))
+        report = sync(
+            planned,
+            check=check,
+            diff=diff,
+            force=force,
+            verb="wrote",
+            command=_command_line(ctx),
+            say=_say,
+            show=_show,
+        )
+    except SyncError as error:
+        fail(str(error))
+    if not (check or diff):
+        from generator.node_package import commonjs_note  # only after a write
+
+        for plan in planned:
+            note = commonjs_note(plan.path, plan.options)
+            if note:
+                typer.echo(note, err=True)
+    raise typer.Exit(report.return_code)
 
 
 # Flags a hint adds itself, so the repeated command leaves them out.
@@ -302,110 +350,6 @@ def _command_line(ctx: typer.Context) -> str:
             for item in value if isinstance(value, list | tuple) else [value]:
                 words += [param.opts[0], str(item)]
     return shlex.join(words)
-
-
-def _given(parameters: dict[str, Any]) -> dict[str, Any]:
-    """The module options given on the command line, by flag name: a parameter named as an
-    OPTION_SPECS field is that option. (Click reports a repeatable flag not given as ().)"""
-    return {
-        spec.flag: parameters[spec.field]
-        for spec in OPTION_SPECS
-        if parameters.get(spec.field) not in (None, ())
-    }
-
-
-def _with_generate_flags(command: Callable[..., None]) -> Callable[..., None]:
-    """Give `command` every module flag of `generate` (not the file-shaping --format,
-    --global-name, --types), declared once there, so that all commands parse and validate them
-    alike; they arrive in `**flags` under their parameter names."""
-    own = [
-        parameter
-        for parameter in inspect.signature(command, eval_str=True).parameters.values()
-        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
-    ]
-    shared = [
-        parameter
-        for name, parameter in inspect.signature(generate, eval_str=True).parameters.items()
-        if name.replace("_", "-") in SPECS_BY_FLAG.keys() - FILE_FLAGS
-    ]
-    command.__signature__ = inspect.Signature([*own, *shared])  # type: ignore[attr-defined]
-    return command
-
-
-@dataclass(frozen=True)
-class Planned:
-    """A file wsgen is about to compare or write."""
-
-    path: Path
-    text: str
-    options: GeneratorOptions
-    out_name: str
-
-
-def sync(
-    planned: list[Planned], *, check: bool, diff: bool, force: bool, verb: str, command: str
-) -> None:
-    """Compare each planned file with the disk, then report (--check, --diff) or write them all;
-    a refusal writes none."""
-    verdicts = [(plan, _inspect(plan)) for plan in planned]
-    stale = [(plan, verdict) for plan, verdict in verdicts if not verdict.is_current]
-    if check or diff:
-        for plan, verdict in stale:
-            if diff:
-                typer.echo(unified_diff(_shown(plan.path), verdict.text, plan.text), nl=False)
-            typer.echo(f"wsgen: {_shown(plan.path)} {_would(verdict)}", err=True)
-        summary = f"{len(stale)} of {len(planned)}" if stale else f"all {len(planned)}"
-        status = "would change" if stale else "current"
-        typer.echo(f"wsgen: {summary} file{'s' * (len(planned) > 1)} {status}", err=True)
-        raise typer.Exit(1 if check and stale else 0)
-    refused = [] if force else [pair for pair in stale if pair[1].is_protected]
-    for plan, verdict in refused:
-        typer.echo(f"wsgen: refusing to overwrite {_shown(plan.path)}: {verdict.reason}", err=True)
-    if refused:
-        hint = refusal_hint({verdict.state for _plan, verdict in refused}, command)
-        typer.echo(f"wsgen: {printable(hint)}", err=True)
-        raise typer.Exit(1)
-    for plan, _verdict in verdicts:
-        _check_folder(plan)
-    for plan, verdict in verdicts:
-        _write(plan, verdict, verb)
-
-
-def _would(verdict: Verdict) -> str:
-    if verdict.state is State.MISSING:
-        return "is missing"
-    return f"would change: {verdict.reason}"
-
-
-def _inspect(plan: Planned) -> Verdict:
-    try:
-        return inspect_file(plan.path, plan.text, plan.options)
-    except OSError as error:
-        fail(f"{plan.out_name}: cannot read {str(plan.path)!r}: {error.strerror or error}")
-
-
-def _check_folder(plan: Planned) -> None:
-    """Everything that can be known before writing, for every file before the first write."""
-    try:
-        check_target(plan.path)
-    except OSError as error:
-        fail(f"{plan.out_name}: cannot write {str(plan.path)!r}: {error.strerror or error}")
-
-
-def _write(plan: Planned, verdict: Verdict, verb: str) -> None:
-    try:
-        changed = write_atomically(plan.path, plan.text)
-    except OSError as error:
-        fail(f"{plan.out_name}: cannot write {str(plan.path)!r}: {error.strerror or error}")
-    shown = _shown(plan.path)
-    if not changed:
-        typer.echo(f"wsgen: unchanged {shown}", err=True)
-    elif verdict.state is State.MISSING:
-        typer.echo(f"wsgen: {verb} {shown}", err=True)
-    elif verdict.state is State.EDITED:
-        typer.echo(f"wsgen: {verb} {shown}, replacing its hand edits", err=True)
-    else:
-        typer.echo(f"wsgen: {verb} {shown}: {verdict.reason}", err=True)
 
 
 # --- update --------------------------------------------------------------------------------
@@ -441,43 +385,27 @@ def update(
     problems: list[str] = []
     for path in dict.fromkeys(files):
         try:
-            planned.append(_replan(path))
+            planned.append(replan(path))
         except ValueError as refusal:
             problems.append(str(refusal))
     for problem in problems:
         typer.echo(f"wsgen: error: {printable(problem)}", err=True)
     if problems:
         raise typer.Exit(2)
-    sync(planned, check=check, diff=diff, force=True, verb="updated", command="wsgen update")
-
-
-def _replan(path: Path) -> Planned:
-    """What `path` becomes when rendered again from its header; ValueError says why it cannot."""
-    name = repr(str(path))
     try:
-        text = read_text_if_any(path)
-    except OSError as error:
-        raise ValueError(f"{name}: cannot read: {error.strerror or error}") from None
-    if text is None:
-        raise ValueError(f"{name}: no such file")
-    try:
-        header = read_header(text)
-    except HeaderError as error:
-        raise ValueError(
-            f"{name}: its wsgen header is invalid, so it is left as it is: {error}"
-        ) from None
-    if header is None:
-        raise ValueError(
-            f"{name}: not generated by wsgen (line 1 is not {MARKER!r}); left as it is"
+        report = sync(
+            planned,
+            check=check,
+            diff=diff,
+            force=True,
+            verb="updated",
+            command="wsgen update",
+            say=_say,
+            show=_show,
         )
-    options = header.options()
-    output = output_for(path, options)
-    if output is None:
-        raise ValueError(
-            f"{name}: none of the files its header's options make is named so (was it renamed "
-            f"from a multi-format --out?); left as it is"
-        )
-    return Planned(path, output.render(options), options, name)
+    except SyncError as error:
+        fail(str(error))
+    raise typer.Exit(report.return_code)
 
 
 # --- codes and explain ---------------------------------------------------------------------
@@ -494,16 +422,34 @@ CODES_EXAMPLES = """
 
 
 @app.command(epilog=CODES_EXAMPLES)
-@_with_generate_flags
 def codes(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
     config: ConfigOption = None,
-    **flags: str | None,
+    restart_delay: RestartDelayOption = None,
+    backoff_initial: BackoffInitialOption = None,
+    backoff_factor: BackoffFactorOption = None,
+    backoff_max: BackoffMaxOption = None,
+    max_retries: MaxRetriesOption = None,
+    connect_timeout: ConnectTimeoutOption = None,
+    stable_after: StableAfterOption = None,
+    queue_limit: QueueLimitOption = None,
+    stop_on: StopOnOption = None,
+    retry_on: RetryOnOption = None,
+    class_name: ClassNameOption = None,
+    heartbeat: HeartbeatOption = None,
+    heartbeat_timeout: HeartbeatTimeoutOption = None,
+    heartbeat_message: HeartbeatMessageOption = None,
+    network_aware: NetworkAwareOption = None,
+    retry_hint: RetryHintOption = None,
+    reconnect_hook: ReconnectHookOption = None,
+    url_provider: UrlProviderOption = None,
+    manual_reconnect: ManualReconnectOption = None,
 ) -> None:
     """Print the close-code table: each code, its name, and what the module does on it."""
     from generator.explain import codes_json, codes_table  # only this command needs them
 
-    option_sets = _option_sets(config, _given(flags))
+    option_sets = _option_sets(config, _given(ctx.params))
     if as_json:
         typer.echo(json.dumps(codes_json(option_sets), indent=2, ensure_ascii=False))
     else:
@@ -529,8 +475,8 @@ def _complete_code(incomplete: str) -> Iterator[tuple[str, str]]:
 
 
 @app.command(name="explain", epilog=EXPLAIN_EXAMPLES)
-@_with_generate_flags
 def explain_command(
+    ctx: typer.Context,
     code: Annotated[
         str,
         typer.Argument(
@@ -538,7 +484,25 @@ def explain_command(
         ),
     ],
     config: ConfigOption = None,
-    **flags: str | None,
+    restart_delay: RestartDelayOption = None,
+    backoff_initial: BackoffInitialOption = None,
+    backoff_factor: BackoffFactorOption = None,
+    backoff_max: BackoffMaxOption = None,
+    max_retries: MaxRetriesOption = None,
+    connect_timeout: ConnectTimeoutOption = None,
+    stable_after: StableAfterOption = None,
+    queue_limit: QueueLimitOption = None,
+    stop_on: StopOnOption = None,
+    retry_on: RetryOnOption = None,
+    class_name: ClassNameOption = None,
+    heartbeat: HeartbeatOption = None,
+    heartbeat_timeout: HeartbeatTimeoutOption = None,
+    heartbeat_message: HeartbeatMessageOption = None,
+    network_aware: NetworkAwareOption = None,
+    retry_hint: RetryHintOption = None,
+    reconnect_hook: ReconnectHookOption = None,
+    url_provider: UrlProviderOption = None,
+    manual_reconnect: ManualReconnectOption = None,
 ) -> None:
     """Explain a close code, and what the generated module does when a connection closes with it."""
     from generator.explain import explain, parse_code  # only this command needs them
@@ -547,7 +511,7 @@ def explain_command(
         number = parse_code(code)
     except ValueError as error:
         fail(f"CODE: {error}")
-    option_sets = _option_sets(config, _given(flags))
+    option_sets = _option_sets(config, _given(ctx.params))
     try:
         typer.echo(explain(number, option_sets), nl=False)
     except ValueError as error:
@@ -559,7 +523,7 @@ def _option_sets(config: Path | None, flags: dict[str, Any]) -> "list[OptionSet]
     labels: dict[GeneratorOptions, list[str]] = {}
     for target in _targets(config, flags, None):
         first = plan_outputs(target.options, target.out)[0]
-        labels.setdefault(target.options, []).append(_shown(target.folder / first.path))
+        labels.setdefault(target.options, []).append(shown_path(target.folder / first.path))
     from generator.explain import OptionSet
 
     return [OptionSet(", ".join(outs), options) for options, outs in labels.items()]
@@ -577,27 +541,52 @@ Needs the `demo` extra: pip install 'wsgen[demo]'.
 
 
 @app.command(epilog=DEMO_EXAMPLES)
-@_with_generate_flags
 def demo(
+    ctx: typer.Context,
     port: Annotated[
         str,
         typer.Option("--port", metavar="PORT", help="Port on 127.0.0.1; 0 picks a free one."),
     ] = "8765",
-    **flags: str | None,
+    config: ConfigOption = None,
+    restart_delay: RestartDelayOption = None,
+    backoff_initial: BackoffInitialOption = None,
+    backoff_factor: BackoffFactorOption = None,
+    backoff_max: BackoffMaxOption = None,
+    max_retries: MaxRetriesOption = None,
+    connect_timeout: ConnectTimeoutOption = None,
+    stable_after: StableAfterOption = None,
+    queue_limit: QueueLimitOption = None,
+    stop_on: StopOnOption = None,
+    retry_on: RetryOnOption = None,
+    class_name: ClassNameOption = None,
+    heartbeat: HeartbeatOption = None,
+    heartbeat_timeout: HeartbeatTimeoutOption = None,
+    heartbeat_message: HeartbeatMessageOption = None,
+    network_aware: NetworkAwareOption = None,
+    retry_hint: RetryHintOption = None,
+    reconnect_hook: ReconnectHookOption = None,
+    url_provider: UrlProviderOption = None,
+    manual_reconnect: ManualReconnectOption = None,
 ) -> None:
     """Serve a live playground for the module these flags generate: a page whose buttons make
     the server restart, end the session, drop the connection... and a timeline of what the
     module does. Ctrl-C stops it."""
-    given = {name.replace("_", "-"): value for name, value in flags.items() if value is not None}
+    # Imported here: the other commands need none of the playground.
+    from generator.demo.page import build_site, served_module
+
+    given = _given(ctx.params)
     try:
-        options = build_options(given)
         port_number = parse_count(port, maximum=65535)
-    except OptionError as error:
-        fail(str(error))
     except ValueError as error:
         fail(f"--port: {error}")
+    [options, *others] = {served_module(target.options) for target in _targets(config, given, None)}
+    if others:
+        fail(
+            f"--config: its targets make {len(others) + 1} different modules; wsgen demo "
+            "serves one: give a config with one target, or targets that differ only in format"
+        )
     try:
-        from generator import demo as demo_server
+        from generator.demo import server as demo_server
     except ModuleNotFoundError as error:
         if (error.name or "").partition(".")[0] != "websockets":
             raise
@@ -606,8 +595,6 @@ def demo(
             err=True,
         )
         raise typer.Exit(1) from None
-    from generator.demo_page import build_site
-
     try:
         demo_server.run(build_site(options, given), port_number or 0, typer.echo)
     except OSError as error:

@@ -1,8 +1,9 @@
 """The one table of WebSocket close codes: what each means and what the generated module does.
 
 Every other place that speaks of a close code (the templates, `wsgen codes`, `wsgen explain`,
-the README table) draws from `CLOSE_CODES`. Sources: RFC 6455 §7.4.1 and the IANA "WebSocket
-Close Code Number Registry" (1000-1015, 3000, 3003, 3008), RFC 6455 §7.4.2 for 4000-4999.
+the table in docs/close-codes.md) draws from `CLOSE_CODES`. Sources: RFC 6455 §7.4.1 and the
+IANA "WebSocket Close Code Number Registry" (1000-1015, 3000, 3003, 3008), RFC 6455 §7.4.2 for
+4000-4999.
 """
 
 from __future__ import annotations
@@ -193,7 +194,9 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "The server is terminating the connection because it is restarting; the client should "
         "reconnect after a brief delay.",
         "A planned restart, such as a deployment or a configuration reload; the service will be "
-        "available again shortly.",
+        "available again shortly. On SIGTERM uvicorn sends it; hypercorn (1011), aiohttp (no "
+        "close frame: 1006), the websockets server (1001) and Node's ws (1006) need a few lines "
+        "to send it instead: docs/servers.md.",
         "Reconnect automatically after a short delay (1 to 5 seconds); reconnecting is expected "
         "and succeeds once the server is back up.",
         Action.RESTART,

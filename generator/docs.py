@@ -1,7 +1,12 @@
-"""Markdown drawn from the close-code table, for the README (kept in sync by a test)."""
+"""Markdown drawn from the code: the close-code and flag tables from `codes.py` and the option
+specs, the benchmark tables from bench/RESULTS.md. Each docs/ file marks where a table goes with
+`<!-- wsgen:NAME -->` ... `<!-- /wsgen:NAME -->`; `python -m generator.docs` redraws them all,
+and tests/unit/test_docs.py fails when one drifted."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.codes import CLOSE_CODES
@@ -40,24 +45,58 @@ def flags_table_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-README_SECTIONS = {"codes": policy_table_markdown, "flags": flags_table_markdown}
+ROOT = Path(__file__).parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
-def refresh_readme(text: str) -> str:
+def bench_section(heading: str) -> Callable[[], str]:
+    """Draws the section of bench/RESULTS.md under `## {heading}`, as the last run wrote it."""
+
+    def draw() -> str:
+        text = RESULTS.read_text(encoding="utf-8")
+        _, found, rest = text.partition(f"\n## {heading}\n")
+        if not found:
+            raise ValueError(f"{RESULTS} has no '## {heading}' section")
+        body = rest.split("\n## ", 1)[0].strip("\n") + "\n"
+        # Its relative links point into bench/; the docs live one folder over.
+        return re.sub(r"\]\((?!https?:|#|/)([^)]+)\)", r"](../bench/\1)", body)
+
+    return draw
+
+
+SECTIONS: dict[str, Callable[[], str]] = {
+    "codes": policy_table_markdown,
+    "flags": flags_table_markdown,
+    "bench-targets": bench_section("Targets"),
+    "bench-size": bench_section("Size"),
+    "bench-throughput": bench_section("Throughput"),
+    "bench-storm": bench_section("Restart storm (simulated)"),
+}
+
+# Which generated sections each documentation file holds, relative to the repository root.
+DOCS = {
+    "docs/options.md": ("flags",),
+    "docs/close-codes.md": ("codes",),
+    "docs/benchmarks.md": ("bench-targets", "bench-size", "bench-throughput", "bench-storm"),
+}
+
+
+def refresh(text: str, names: Iterable[str]) -> str:
     """`text` with every `<!-- wsgen:NAME -->` ... `<!-- /wsgen:NAME -->` section re-drawn."""
-    for name, draw in README_SECTIONS.items():
+    for name in names:
         start, end = f"<!-- wsgen:{name} -->\n", f"<!-- /wsgen:{name} -->"
         before, found, rest = text.partition(start)
         if not found:
-            raise ValueError(f"README has no {start.strip()} section")
+            raise ValueError(f"no {start.strip()} section")
         _, found_end, after = rest.partition(end)
         if not found_end:
-            raise ValueError(f"README's {name} section has no {end}")
-        text = f"{before}{start}{draw()}{end}{after}"
+            raise ValueError(f"the {name} section has no {end}")
+        text = f"{before}{start}{SECTIONS[name]()}{end}{after}"
     return text
 
 
 if __name__ == "__main__":
-    readme = Path(__file__).parent.parent / "README.md"
-    readme.write_text(refresh_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"refreshed {readme}")
+    for relative, names in DOCS.items():
+        path = ROOT / relative
+        path.write_text(refresh(path.read_text(encoding="utf-8"), names), encoding="utf-8")
+        print(f"refreshed {relative}")

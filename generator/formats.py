@@ -11,6 +11,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from generator.bindings import BINDING_SUFFIXES
+
 
 class Format(StrEnum):
     ESM = "esm"
@@ -48,8 +50,12 @@ _NAMES = frozenset(Format)
 
 DECLARATIONS_TEMPLATE = "reconnecting-socket/declarations.d.ts.j2"
 
-# Longest first, so "x.iife.js" loses ".iife.js" rather than ".js".
-_KNOWN_SUFFIXES = ".iife.d.ts .iife.js .d.mts .d.cts .d.ts .mjs .cjs .mts .cts .js .ts".split()
+# Longest first, so "x.iife.js" loses ".iife.js" rather than ".js" (and "x.react.js" its
+# binding's ending).
+_KNOWN_SUFFIXES = (
+    *BINDING_SUFFIXES,
+    *".iife.d.ts .iife.js .d.mts .d.cts .d.ts .mjs .cjs .mts .cts .js .ts".split(),
+)
 
 
 def parse_formats(value: Any) -> tuple[Format, ...]:

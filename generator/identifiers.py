@@ -22,7 +22,8 @@ RESERVED_WORDS = frozenset(
 GLOBALS_USED_BY_MODULE = frozenset(
     """
     DOMException Date Event EventTarget Math Object Promise clearTimeout globalThis module
-    exports setTimeout window document navigator self WebSocket TypeError String
+    exports setTimeout window document navigator self WebSocket TypeError String Symbol
+    TextEncoder URL WeakMap MessageEvent CloseEvent
     """.split()
 )
 
@@ -33,8 +34,9 @@ NAMES_DECLARED_BY_MODULE = frozenset(
     """
     NORMAL_CLOSURE ABNORMAL_CLOSURE DEFAULTS CLOSE_POLICY READY_STATES EVENT_TYPES noop
     createEvent closeAction reconnectDelay detach release CloseAction ClosePolicy SendData
-    WebSocketClass Settings Options ReconnectingEvent SocketEventMap HandlerSlots GlobalClass
+    WebSocketClass Settings Options ReconnectingEvent SocketEventMap GlobalClass
     GlobalInstance listenForWake UrlProvider CloseInfo withDefaults
+    HANDLERS SocketEvent runHandler absoluteUrl clampCode utf8Length likeWebSocket
     """.split()
 )
 

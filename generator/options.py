@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from generator.bindings import Framework, format_frameworks, parse_frameworks
 from generator.formats import Format, format_formats, parse_formats
 from generator.identifiers import check_for_format, check_identifier, check_iife_global
 from generator.parsing import (
@@ -55,6 +56,7 @@ class GeneratorOptions:
     formats: tuple[Format, ...] = (Format.ESM,)
     global_name: str | None = None
     types: bool = False
+    frameworks: tuple[Framework, ...] = ()
     # Optional features: each one switched off emits no code at all (build-time trimming).
     heartbeat: int | None = None
     heartbeat_timeout: int = 10_000
@@ -107,14 +109,31 @@ def _number(value: Any) -> str | int | float:
 
 @dataclass(frozen=True)
 class OptionSpec:
+    """Everything about one option, in one place: its flag, how it is read and written back,
+    its help, and how it reaches the generated module."""
+
     flag: str
     field: str
+    """Its field of GeneratorOptions (and its parameter name in cli.py)."""
     parse: Callable[[Any], Any]
     format: Callable[[Any], Any]
+    """The inverse of `parse`: the value as a flag, a config key or the header would hold it."""
     metavar: str
     help: str
+    js_names: tuple[str, ...] = ()
+    """The runtime option(s) it sets in the module's DEFAULTS block, in order (--restart-delay
+    sets two, from its MIN and MAX); none for an option that shapes the code instead."""
+    ts_type: str = "number"
+    """The TypeScript type of those runtime options (the ts format, the .d.ts, the JSDoc)."""
+    needs: str | None = None
+    """A field that must not be None for this option to reach DEFAULTS: the heartbeat's
+    settings exist only with a heartbeat."""
+    feature: bool = False
+    """An optional feature the templates switch on (`features.<field>`): off emits none of its
+    code."""
 
 
+# In the order of --help, the docs and the module's DEFAULTS block.
 OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "restart-delay",
@@ -124,6 +143,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "MIN-MAX",
         "Window for reconnecting after 1012 Service Restart; each attempt draws a uniform "
         "random delay in it.",
+        js_names=("restartDelayMin", "restartDelayMax"),
     ),
     OptionSpec(
         "backoff-initial",
@@ -132,14 +152,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_duration,
         "DURATION",
         "First backoff ceiling for retried codes and failed attempts.",
-    ),
-    OptionSpec(
-        "backoff-max",
-        "backoff_max",
-        _positive(parse_duration),
-        format_duration,
-        "DURATION",
-        "Largest backoff ceiling.",
+        js_names=("backoffInitial",),
     ),
     OptionSpec(
         "backoff-factor",
@@ -149,6 +162,16 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "FACTOR",
         "Growth of the backoff ceiling per attempt (1 to 100); each delay is a random draw "
         "below the ceiling (full jitter).",
+        js_names=("backoffFactor",),
+    ),
+    OptionSpec(
+        "backoff-max",
+        "backoff_max",
+        _positive(parse_duration),
+        format_duration,
+        "DURATION",
+        "Largest backoff ceiling.",
+        js_names=("backoffMax",),
     ),
     OptionSpec(
         "max-retries",
@@ -157,6 +180,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         lambda value: "unlimited" if value is None else value,
         "N",
         "Reconnection attempts before giving up, or 'unlimited'.",
+        js_names=("maxRetries",),
     ),
     OptionSpec(
         "connect-timeout",
@@ -165,6 +189,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_duration,
         "DURATION",
         "Abandon and retry an attempt that has not opened after this long.",
+        js_names=("connectTimeout",),
     ),
     OptionSpec(
         "stable-after",
@@ -173,6 +198,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_duration,
         "DURATION",
         "A connection open this long resets the backoff.",
+        js_names=("stableAfter",),
     ),
     OptionSpec(
         "queue-limit",
@@ -181,6 +207,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         lambda value: value,
         "N",
         "Messages send() queues while reconnecting; one more throws QuotaExceededError.",
+        js_names=("queueLimit",),
     ),
     OptionSpec(
         "stop-on",
@@ -233,6 +260,15 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "Also write a .d.ts beside each JavaScript output (esm, cjs, iife).",
     ),
     OptionSpec(
+        "framework",
+        "frameworks",
+        parse_frameworks,
+        format_frameworks,
+        "react|vue",
+        "Also write a binding beside each esm or ts output, importing it, repeated or "
+        "comma-separated: react (a hook, socket.react.js), vue (a composable, socket.vue.js).",
+    ),
+    OptionSpec(
         "heartbeat",
         "heartbeat",
         parse_optional_duration,
@@ -240,6 +276,9 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "INTERVAL",
         "After this long without a message, send --heartbeat-message; 'off' leaves the "
         "heartbeat out of the module.",
+        js_names=("heartbeatInterval",),
+        needs="heartbeat",
+        feature=True,
     ),
     OptionSpec(
         "heartbeat-timeout",
@@ -249,6 +288,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "DURATION",
         "With --heartbeat: no message this long after a heartbeat means the connection is "
         "dead; it is closed and retried with backoff, like 1006.",
+        js_names=("heartbeatTimeout",),
+        needs="heartbeat",
     ),
     OptionSpec(
         "heartbeat-message",
@@ -257,6 +298,9 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         lambda value: value,
         "TEXT",
         "With --heartbeat: the text message sent as the heartbeat.",
+        js_names=("heartbeatMessage",),
+        ts_type="string",
+        needs="heartbeat",
     ),
     OptionSpec(
         "network-aware",
@@ -266,6 +310,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "",
         "In browsers: spend no attempt while offline, reconnect at once when back online, "
         "and retry now when the page becomes visible during a backoff.",
+        feature=True,
     ),
     OptionSpec(
         "retry-hint",
@@ -275,6 +320,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "",
         "Honour 'retry-after=SECONDS' in a retried close's reason as the delay (at most "
         "--backoff-max).",
+        feature=True,
     ),
     OptionSpec(
         "reconnect-hook",
@@ -284,6 +330,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "",
         "Support options.shouldReconnect(event, attempt): a delay in ms, null to stop, "
         "undefined for the table.",
+        feature=True,
     ),
     OptionSpec(
         "url-provider",
@@ -293,6 +340,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "",
         "Accept a function as the URL (returning a string or a Promise of one), called before "
         "every attempt.",
+        feature=True,
     ),
     OptionSpec(
         "manual-reconnect",
@@ -301,6 +349,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_switch,
         "",
         "Add reconnect(): drop the connection and connect again now, with the backoff reset.",
+        feature=True,
     ),
 )
 
@@ -308,7 +357,7 @@ SPECS_BY_FLAG = {spec.flag: spec for spec in OPTION_SPECS}
 
 # Flags that shape which files are written rather than what the module does; a command that
 # serves one esm module (wsgen demo) takes every flag but these.
-FILE_FLAGS = frozenset({"format", "global-name", "types"})
+FILE_FLAGS = frozenset({"format", "global-name", "types", "framework"})
 
 assert {spec.field for spec in OPTION_SPECS} == {f.name for f in fields(GeneratorOptions)}
 
@@ -357,6 +406,8 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
         raise OptionError(
             "types", "the ts format carries its own types; --types is for esm, cjs and iife"
         )
+    if options.frameworks and not {Format.ESM, Format.TS} & set(options.formats):
+        raise OptionError("framework", "bindings import an ES module; add --format esm or ts")
     _check_names(options, given)
     if options.heartbeat is None:
         defaults = GeneratorOptions()

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.bindings import Framework, binding_path, import_specifier
 from generator.formats import Format, declarations_path, stem
 from generator.options import GeneratorOptions
-from generator.render import render_declarations, render_module
+from generator.render import render_binding, render_declarations, render_module
 
 DEFAULT_FOLDER = Path("output")
 DEFAULT_STEM = "reconnecting-socket"
@@ -21,13 +22,25 @@ DEFAULT_STEM = "reconnecting-socket"
 
 @dataclass(frozen=True)
 class Output:
-    """One file to write: the module in `format`, or (`declarations`) the .d.ts beside it."""
+    """One file to write: the module in `format`, or (`declarations`) the .d.ts beside it; or,
+    with `framework`, the binding that imports the `format` module at `module` (or its .d.ts)."""
 
     path: Path
     format: Format
     declarations: bool = False
+    framework: Framework | None = None
+    module: Path | None = None
 
     def render(self, options: GeneratorOptions) -> str:
+        if self.framework is not None:
+            assert self.module is not None
+            return render_binding(
+                options,
+                self.framework,
+                self.format,
+                import_specifier(self.module),
+                self.declarations,
+            )
         if self.declarations:
             return render_declarations(options, self.format)
         return render_module(options, self.format)
@@ -41,7 +54,8 @@ def module_paths(options: GeneratorOptions, out: Path | None) -> dict[Format, Pa
 
 
 def plan_outputs(options: GeneratorOptions, out: Path | None = None) -> list[Output]:
-    """The files to write, modules first in the order of --format, then their .d.ts files."""
+    """The files to write, modules first in the order of --format, then their .d.ts files, then
+    the bindings of --framework (beside the esm and ts modules)."""
     modules = module_paths(options, out)
     outputs = [Output(path, fmt) for fmt, path in modules.items()]
     if options.types:
@@ -50,4 +64,13 @@ def plan_outputs(options: GeneratorOptions, out: Path | None = None) -> list[Out
             for fmt, path in modules.items()
             if fmt.is_javascript
         ]
+    for fmt, path in modules.items():
+        if fmt in (Format.ESM, Format.TS):
+            for framework in options.frameworks:
+                outputs.append(
+                    Output(binding_path(path, framework), fmt, framework=framework, module=path)
+                )
+                if options.types and fmt is Format.ESM:
+                    typed = binding_path(path, framework, declarations=True)
+                    outputs.append(Output(typed, fmt, True, framework, path))
     return outputs

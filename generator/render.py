@@ -16,9 +16,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from generator import __version__
+from generator.bindings import Framework
 from generator.formats import DECLARATIONS_TEMPLATE, Format
 from generator.jsliteral import js_string
-from generator.options import GeneratorOptions
+from generator.options import OPTION_SPECS, GeneratorOptions, OptionSpec
 from generator.policy import policy_lines
 
 
@@ -84,44 +85,40 @@ def environment() -> Environment:
 
 @dataclass(frozen=True)
 class Setting:
-    """One entry of the module's DEFAULTS block: the runtime option, its value, its flag."""
+    """One entry of the module's DEFAULTS block: the runtime option, its value, its flag, and
+    its TypeScript type (for the ts format and the .d.ts)."""
 
     name: str
     value: Any
     flag: str
-    type: str = "number"
-    """Its TypeScript type, for the ts format and the .d.ts."""
+    type: str
 
 
 def default_settings(options: GeneratorOptions) -> list[Setting]:
-    low, high = options.restart_delay
+    """The DEFAULTS block, drawn from OPTION_SPECS: each option's runtime names and type."""
     return [
-        Setting("restartDelayMin", low, "restart-delay"),
-        Setting("restartDelayMax", high, "restart-delay"),
-        Setting("backoffInitial", options.backoff_initial, "backoff-initial"),
-        Setting("backoffFactor", _js_number(options.backoff_factor), "backoff-factor"),
-        Setting("backoffMax", options.backoff_max, "backoff-max"),
-        Setting("maxRetries", options.max_retries, "max-retries"),
-        Setting("connectTimeout", options.connect_timeout, "connect-timeout"),
-        Setting("stableAfter", options.stable_after, "stable-after"),
-        Setting("queueLimit", options.queue_limit, "queue-limit"),
-        *(
-            [
-                Setting("heartbeatInterval", options.heartbeat, "heartbeat"),
-                Setting("heartbeatTimeout", options.heartbeat_timeout, "heartbeat-timeout"),
-                Setting(
-                    "heartbeatMessage", options.heartbeat_message, "heartbeat-message", "string"
-                ),
-            ]
-            if options.heartbeat is not None
-            else []
-        ),
+        Setting(name, _js_value(value), spec.flag, spec.ts_type)
+        for spec in OPTION_SPECS
+        if spec.js_names and (spec.needs is None or getattr(options, spec.needs) is not None)
+        for name, value in zip(spec.js_names, _values(spec, options), strict=True)
     ]
 
 
-def _js_number(value: float) -> int | float:
+def _values(spec: OptionSpec, options: GeneratorOptions) -> tuple[Any, ...]:
+    value = getattr(options, spec.field)
+    # An option with several runtime names (--restart-delay's MIN and MAX) holds a tuple.
+    return tuple(value) if len(spec.js_names) > 1 else (value,)
+
+
+def _js_value(value: Any) -> Any:
     # 2.0 would print as "2.0"; a reader expects "2".
-    return int(value) if value.is_integer() else value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def features(options: GeneratorOptions) -> dict[str, Any]:
+    """The optional features the templates switch on, by field name; each off emits none of
+    its code."""
+    return {spec.field: getattr(options, spec.field) for spec in OPTION_SPECS if spec.feature}
 
 
 def render_module(options: GeneratorOptions, format: Format | None = None) -> str:
@@ -138,6 +135,19 @@ def render_declarations(options: GeneratorOptions, format: Format) -> str:
     return template.render(_context(options, format))
 
 
+def render_binding(
+    options: GeneratorOptions,
+    framework: Framework,
+    format: Format,
+    module_import: str,
+    declarations: bool = False,
+) -> str:
+    """The `framework` binding that imports the module (`format` esm or ts) from
+    `module_import`, or (`declarations`) its .d.ts."""
+    template = environment().get_template(framework.template(declarations))
+    return template.render({**_context(options, format), "module_import": module_import})
+
+
 def _context(options: GeneratorOptions, format: Format) -> dict[str, Any]:
     return {
         "version": __version__,
@@ -150,6 +160,5 @@ def _context(options: GeneratorOptions, format: Format) -> dict[str, Any]:
         "export_class": format in (Format.ESM, Format.TS),
         # Members set up at runtime are `declare`d in the ts source, plainly listed in a .d.ts.
         "member_prefix": "declare " if format is Format.TS else "",
-        # The optional features (heartbeat, network_aware, ...): each off emits none of its code.
-        "features": options,
+        "features": features(options),
     }

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from generator.codes import lookup
-from generator.demo import DemoServer
+from generator.demo.server import DemoServer
 from tests.support.demo import running_demo
 
 pytestmark = pytest.mark.browser

@@ -36,6 +36,8 @@ GOLDEN_CASES: dict[str, dict[str, str]] = {
         "manual-reconnect": "off",
     },
     "every-feature-on": {"heartbeat": "30s", "heartbeat-timeout": "5s", "format": "esm,ts"},
+    # Framework bindings beside the esm module (with .d.ts) and the ts source (issue 17).
+    "frameworks": {"framework": "react,vue", "format": "esm,ts", "types": "true"},
     "named-global": {
         "format": "iife,cjs",
         "types": "true",

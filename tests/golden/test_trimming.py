@@ -122,6 +122,11 @@ DROP_IN_MEMBERS = {
     "OPEN": "number",
     "CLOSING": "number",
     "CLOSED": "number",
+    "onopen": "get+set",
+    "onmessage": "get+set",
+    "onerror": "get+set",
+    "onclose": "get+set",
+    "onreconnecting": "get+set",
 }
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from generator.demo import DemoServer
-from generator.demo_page import build_site
+from generator.demo.page import build_site
+from generator.demo.server import DemoServer
 from generator.options import build_options
 from tests.support.servers import _LoopThread
 

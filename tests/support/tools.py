@@ -9,11 +9,19 @@ from pathlib import Path
 
 TYPES_DIR = Path(__file__).resolve().parent.parent / "types"
 
+# Both pinned in tests/types/package.json: the latest (7, what `npm install typescript` gives)
+# and the last 5.x, which many projects still use. Every tsc check runs on each.
+TYPESCRIPTS = ("typescript", "typescript-5")
+
 
 def ensure_tools() -> Path:
     """tests/types/node_modules/.bin, after installing the pinned packages when missing."""
     binaries = TYPES_DIR / "node_modules" / ".bin"
-    if not all((binaries / tool).exists() for tool in ("tsc", "prettier", "acorn")):
+    packages = TYPES_DIR / "node_modules"
+    installed = all((binaries / tool).exists() for tool in ("prettier", "acorn")) and all(
+        (packages / name / "bin" / "tsc").exists() for name in TYPESCRIPTS
+    )
+    if not installed:
         if shutil.which("npm") is None:
             raise RuntimeError("npm is required to install tests/types (see .ci/setup)")
         subprocess.run(
@@ -23,10 +31,10 @@ def ensure_tools() -> Path:
 
 
 def run_tsc(
-    folder: Path, files: list[str], **compiler_options: object
+    folder: Path, files: list[str], typescript: str = TYPESCRIPTS[0], **compiler_options: object
 ) -> subprocess.CompletedProcess[str]:
-    """`tsc` with tests/types/tsconfig.json's strict settings (and `compiler_options` over
-    them) on `files` in `folder`."""
+    """`tsc` of the `typescript` package (one of TYPESCRIPTS) with tests/types/tsconfig.json's
+    strict settings (and `compiler_options` over them) on `files` in `folder`."""
     config = {
         "extends": str(TYPES_DIR / "tsconfig.json"),
         "compilerOptions": compiler_options,
@@ -34,7 +42,12 @@ def run_tsc(
     }
     (folder / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
     return subprocess.run(
-        [str(ensure_tools() / "tsc"), "--project", str(folder / "tsconfig.json")],
+        [
+            "node",
+            str(ensure_tools().parent / typescript / "bin" / "tsc"),
+            "--project",
+            str(folder / "tsconfig.json"),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.tools
 )
 @pytest.mark.parametrize("format", [Format.ESM, Format.TS])
 def test_typed_code_sees_exactly_the_features_generated(
-    tmp_path: Path, usage: str, flags: dict[str, str], format: Format
+    tmp_path: Path, usage: str, flags: dict[str, str], format: Format, typescript: str
 ) -> None:
     options = build_options({**flags, "format": format.value})
     files = ["usage.ts"]
@@ -43,7 +43,7 @@ def test_typed_code_sees_exactly_the_features_generated(
         )
         files.append("socket.d.ts")
     (tmp_path / "usage.ts").write_text((TYPES_DIR / usage).read_text(encoding="utf-8"))
-    result = run_tsc(tmp_path, files)
+    result = run_tsc(tmp_path, typescript=typescript, files=files)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

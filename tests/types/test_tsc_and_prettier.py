@@ -64,7 +64,7 @@ MODULE_USAGE = (TYPES_DIR / "usage-module.ts").read_text(encoding="utf-8")
     ],
 )
 def test_typed_code_can_pass_the_socket_where_a_websocket_is_expected(
-    tmp_path: Path, format: Format, module_name: str, import_from: str
+    tmp_path: Path, format: Format, module_name: str, import_from: str, typescript: str
 ) -> None:
     """For ts, the program holds the generated source itself: it must pass --strict too."""
     options = build_options({"format": format.value})
@@ -76,27 +76,28 @@ def test_typed_code_can_pass_the_socket_where_a_websocket_is_expected(
         files.append(declarations)
     usage = MODULE_USAGE.replace('from "./socket.js"', f'from "{import_from}"')
     (tmp_path / "usage.ts").write_text(usage, encoding="utf-8")
-    result = run_tsc(tmp_path, [*files, "usage.ts"])
+    result = run_tsc(tmp_path, typescript=typescript, files=[*files, "usage.ts"])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_iife_declarations_type_the_global(tmp_path: Path) -> None:
+def test_iife_declarations_type_the_global(tmp_path: Path, typescript: str) -> None:
     options = build_options({"format": "iife"})
     (tmp_path / "socket.iife.d.ts").write_text(
         render_declarations(options, Format.IIFE), encoding="utf-8"
     )
     shutil.copy(TYPES_DIR / "usage-global.ts", tmp_path / "usage.ts")
-    result = run_tsc(tmp_path, ["socket.iife.d.ts", "usage.ts"])
+    result = run_tsc(tmp_path, typescript=typescript, files=["socket.iife.d.ts", "usage.ts"])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_jsdoc_types_of_the_javascript_formats_check(tmp_path: Path) -> None:
+def test_jsdoc_types_of_the_javascript_formats_check(tmp_path: Path, typescript: str) -> None:
     """The JavaScript carries JSDoc types; TypeScript's checkJs reads them without error.
     (Not --strict: untyped JavaScript is allowed its implicit anys.)"""
     files = write_outputs(tmp_path, {"format": "esm,cjs,iife"})
     result = run_tsc(
         tmp_path,
         [path.name for path in files],
+        typescript,
         strict=False,
         exactOptionalPropertyTypes=False,
         allowJs=True,
@@ -116,7 +117,9 @@ def test_javascript_formats_are_es2017(tmp_path: Path) -> None:
     assert run_es2017_parse({tmp_path / "newer.js": "module"}).returncode == 1
 
 
-def test_tsc_rejects_misuse_so_the_checks_above_mean_something(tmp_path: Path) -> None:
+def test_tsc_rejects_misuse_so_the_checks_above_mean_something(
+    tmp_path: Path, typescript: str
+) -> None:
     options = build_options({"format": "esm"})
     (tmp_path / "socket.js").write_text(render_module(options), encoding="utf-8")
     (tmp_path / "socket.d.ts").write_text(
@@ -127,6 +130,6 @@ def test_tsc_rejects_misuse_so_the_checks_above_mean_something(tmp_path: Path) -
         'new ReconnectingSocket("wss://example.com").close("not a code");\n',
         encoding="utf-8",
     )
-    result = run_tsc(tmp_path, ["socket.d.ts", "usage.ts"])
+    result = run_tsc(tmp_path, typescript=typescript, files=["socket.d.ts", "usage.ts"])
     assert result.returncode != 0
     assert "TS2345" in result.stdout

@@ -20,6 +20,10 @@ socket.addEventListener("reconnecting", (event) => {
 socket.addEventListener("message", (event) => console.log(event.data));
 socket.onreconnecting = (event: ReconnectingEvent) => console.log(event.delay);
 const state: number = socket.readyState + ReconnectingSocket.OPEN + socket.CLOSED;
+// lib.dom of TypeScript 7 types a WebSocket's readyState as its four values.
+const ready: 0 | 1 | 2 | 3 = socket.readyState;
+const sockets: WebSocket[] = [socket, new ReconnectingSocket(new URL("wss://example.com"))];
+console.log(ready, sockets.length);
 console.log(state, socket.url, socket.protocol, socket.bufferedAmount);
 socket.close(1000, "done");
 

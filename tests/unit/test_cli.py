@@ -260,19 +260,26 @@ def test_stdout_takes_one_file_only(tmp_path: Path) -> None:
     assert result.stderr.strip().startswith("wsgen: error: --out:")
 
 
-def test_generate_declares_one_parameter_per_option_and_no_other_list_exists() -> None:
-    """generate's signature is the one hand-written list of option flags: every OPTION_SPECS
-    entry is a parameter named as its field, and codes/explain take theirs from it."""
+def test_every_command_lists_the_same_module_option_parameters() -> None:
+    """Each command names every module option as a parameter called by its OPTION_SPECS field,
+    with the one shared alias (so the same flag, help and parsing everywhere), and takes
+    --config; only generate takes the file-shaping --format, --global-name and --types."""
     import inspect
 
-    from generator.cli import codes, explain_command, generate
+    from generator.cli import codes, demo, explain_command, generate
     from generator.options import FILE_FLAGS, OPTION_SPECS
 
-    parameters = inspect.signature(generate).parameters
-    assert {spec.field for spec in OPTION_SPECS} <= set(parameters)
-    for command in (codes, explain_command):
-        shared = set(inspect.signature(command).parameters)
-        assert {spec.field for spec in OPTION_SPECS if spec.flag not in FILE_FLAGS} <= shared
+    fields = {spec.field for spec in OPTION_SPECS}
+    file_fields = {spec.field for spec in OPTION_SPECS if spec.flag in FILE_FLAGS}
+    reference = inspect.signature(generate, eval_str=True).parameters
+    assert fields <= set(reference)
+    for command in (codes, explain_command, demo):
+        parameters = inspect.signature(command, eval_str=True).parameters
+        assert set(parameters) & fields == fields - file_fields, command.__name__
+        assert "config" in parameters, command.__name__
+        for name in fields - file_fields:
+            assert parameters[name].annotation == reference[name].annotation, (command, name)
+            assert parameters[name].default is None
 
 
 def test_a_module_option_given_to_generate_reaches_the_file(tmp_path: Path) -> None:

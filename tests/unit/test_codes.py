@@ -1,18 +1,13 @@
 """The close-code table: complete, with the default actions the product promises, and the one
-source of the README table."""
+source of the table in docs/close-codes.md."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from generator.codes import CLOSE_CODES, Action, lookup
-from generator.docs import policy_table_markdown, refresh_readme
 from generator.options import GeneratorOptions, build_options
 from generator.policy import action_for, describe_action
-
-README = Path(__file__).parents[2] / "README.md"
 
 
 def test_table_covers_the_registry_and_the_private_range() -> None:
@@ -60,9 +55,3 @@ def test_lookup_of_an_unregistered_code() -> None:
 def test_1012_is_described_with_the_configured_window() -> None:
     options = build_options({"restart-delay": "500ms-2s"})
     assert describe_action(options, 1012) == "reconnect after a random 0.5-2.0 s"
-
-
-def test_readme_tables_are_drawn_from_the_code_table_and_the_flags() -> None:
-    text = README.read_text(encoding="utf-8")
-    assert refresh_readme(text) == text, "README drifted; run: python -m generator.docs"
-    assert policy_table_markdown() in text

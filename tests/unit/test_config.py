@@ -220,9 +220,9 @@ def test_explicit_config_file_problems(tmp_path: Path, monkeypatch: pytest.Monke
     assert error_line(without).endswith("other/pyproject.toml: has no [tool.wsgen] table")
 
 
-def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    vendoring = readme.split("## Vendoring", 1)[1].split("\n## ", 1)[0]
+def test_the_vendoring_docs_config_example_is_valid(tmp_path: Path) -> None:
+    docs = Path(__file__).parents[2] / "docs" / "vendoring.md"
+    vendoring = docs.read_text(encoding="utf-8")
     [example] = re.findall(r"```toml\n(.*?)```", vendoring, re.S)
     config = tmp_path / "pyproject.toml"
     config.write_text(example, encoding="utf-8")

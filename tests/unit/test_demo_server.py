@@ -13,6 +13,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,8 @@ from websockets.sync.client import connect
 import generator
 from generator.cli import app
 from generator.codes import CLOSE_CODES
-from generator.demo import DemoServer, can_send
-from generator.demo_page import SOCKET_PATH, build_site, default_down_for, demo_command, page_data
+from generator.demo.page import SOCKET_PATH, build_site, default_down_for, demo_command, page_data
+from generator.demo.server import DemoServer, can_send
 from generator.options import FILE_FLAGS, OPTION_SPECS, build_options
 from generator.render import render_module
 from tests.support.demo import running_demo
@@ -279,12 +280,50 @@ def test_demo_bad_input_is_one_line_and_exit_2(arguments: list[str], message: st
     assert result.stderr.count("\n") == 1
 
 
+def test_demo_reads_the_config_file_like_the_other_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.demo import server as demo_server
+
+    served: list[bytes] = []
+    monkeypatch.setattr(
+        demo_server,
+        "run",
+        lambda site, port, report: served.append(site["/reconnecting-socket.js"].body),
+    )
+    config = tmp_path / "wsgen.toml"
+    config.write_text('restart-delay = "500ms-1s"\nformat = "cjs"\n', encoding="utf-8")
+    result = runner.invoke(app, ["demo", "--config", str(config), "--queue-limit", "7"])
+    assert result.exit_code == 0, result.stderr
+    [module] = served
+    assert b"restartDelayMin: 500, // --restart-delay" in module
+    assert b"queueLimit: 7, // --queue-limit" in module
+    assert b"export class" in module, "the demo serves an ES module whatever the config's format"
+
+
+def test_demo_refuses_a_config_whose_targets_differ(tmp_path: Path) -> None:
+    config = tmp_path / "wsgen.toml"
+    config.write_text(
+        '[[targets]]\nout = "a.js"\n[[targets]]\nout = "b.js"\nmax-retries = 5\n'
+        '[[targets]]\nout = "c.js"\nformat = "iife"\nglobal-name = "C"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["demo", "--config", str(config)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "wsgen: error: --config: its targets make 2 different modules; wsgen demo serves one"
+    )
+
+
 def test_demo_on_a_taken_port_says_so() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = runner.invoke(app, ["demo", "--port", str(port)])
+        # In a thread of its own: a browser test earlier in this process leaves Playwright's
+        # event loop running in the main thread, where the demo's asyncio.run would refuse.
+        with ThreadPoolExecutor(1) as thread:
+            result = thread.submit(runner.invoke, app, ["demo", "--port", str(port)]).result(60)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"wsgen: error: --port: cannot listen on 127.0.0.1:{port}: ")
 
@@ -293,7 +332,8 @@ def test_demo_without_websockets_names_the_extra(monkeypatch: pytest.MonkeyPatch
     for name in [name for name in sys.modules if name.split(".")[0] == "websockets"]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "websockets", None)  # as if not installed
-    monkeypatch.delitem(sys.modules, "generator.demo", raising=False)
+    for name in [name for name in sys.modules if name.startswith("generator.demo")]:
+        monkeypatch.delitem(sys.modules, name)
     monkeypatch.delattr(generator, "demo", raising=False)
     result = runner.invoke(app, ["demo", "--port", "0"])
     assert result.exit_code == 1

@@ -53,6 +53,8 @@ def test_explain_1012_says_restart_reconnect_after_a_short_delay() -> None:
         "the client should reconnect after a brief delay",
         "A planned restart, such as a deployment or a configuration reload",
         "available again shortly",
+        "On SIGTERM uvicorn sends it",
+        "need a few lines to send it instead: docs/servers.md",
         "Reconnect automatically after a short delay (1 to 5 seconds)",
         "succeeds once the server is back up",
         "What the generated module does: reconnect after a random 1.0-5.0 s.",

@@ -166,6 +166,9 @@ ORACLE_FLAGS = {
     "restart-delay", "backoff-initial", "backoff-max", "connect-timeout", "stable-after",
     "backoff-factor", "max-retries", "queue-limit", "stop-on", "retry-on", "class-name",
     "format", "global-name", "types",
+    # Drawn never: it adds files (bindings) but no value reaching JS; test_bindings.py checks
+    # its bad values.
+    "framework",
     "heartbeat", "heartbeat-timeout", "heartbeat-message",
     "network-aware", "retry-hint", "reconnect-hook", "url-provider", "manual-reconnect",
 }  # fmt: skip

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tomllib
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,14 @@ def install(environment: Path, *requirements: str) -> Path:
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     return python
+
+
+def test_wheel_carries_the_module_templates_and_the_demo_assets(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "generator/templates/reconnecting-socket/body.js.j2" in names
+    for asset in ("index.html.j2", "demo.js", "demo.css"):
+        assert f"generator/demo/assets/{asset}" in names
+    assert "generator/demo/server.py" in names
 
 
 def test_installed_wheel_renders_the_same_bytes_as_the_source_tree(

@@ -28,7 +28,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from generator.codes import lookup
-from generator.demo_page import (
+from generator.demo.page import (
     ACTIONS_BY_NAME,
     CONTROL_PATH,
     CUSTOM_ACTION,

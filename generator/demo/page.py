@@ -1,6 +1,6 @@
 """The `wsgen demo` site: the playground page, its script and style, and the generated module.
 
-Everything is assembled once, before the server starts, from templates/demo/ and the options.
+Everything is assembled once, before the server starts, from assets/ and the options.
 The page learns the flags, the close-code table and the server's buttons from one block of
 JSON (`|tojson`, which also escapes `<` so nothing can end the script element early); it draws
 every label from that data, so a close code's name and meaning come only from `codes.py`.
@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
 from generator.codes import CLOSE_CODES, Action
+from generator.formats import Format
 from generator.options import OPTION_SPECS, GeneratorOptions
 from generator.policy import policy_rows
-from generator.render import environment, render_module, templates_dir
+from generator.render import render_module
 
-PAGE_TEMPLATE = "demo/index.html.j2"
+ASSETS = Path(__file__).parent / "assets"
+PAGE_TEMPLATE = "index.html.j2"
 MODULE_PATH = "/reconnecting-socket.js"
 SOCKET_PATH = "/socket"
 CONTROL_PATH = "/control"
@@ -88,6 +93,12 @@ def demo_command(options: GeneratorOptions, given: Mapping[str, object]) -> str:
     return " ".join(words)
 
 
+def served_module(options: GeneratorOptions) -> GeneratorOptions:
+    """The options of the one module the demo serves: an ES module, whatever formats (and so
+    global name or .d.ts) a config file asks for."""
+    return replace(options, formats=(Format.ESM,), global_name=None, types=False)
+
+
 def default_down_for(options: GeneratorOptions) -> float:
     """How long a restart refuses connections unless the user picks otherwise: half the
     shortest restart delay, so that by default the first reconnect finds the server back."""
@@ -121,18 +132,34 @@ def page_data(options: GeneratorOptions, given: Mapping[str, object]) -> dict[st
 
 def _static(name: str) -> bytes:
     # The script and style contain no template syntax: they are served as they are.
-    return (templates_dir() / "demo" / name).read_bytes()
+    return (ASSETS / name).read_bytes()
+
+
+def _page_environment() -> Environment:
+    # The page reads nothing but `data|tojson` (which escapes `<`, so nothing ends the script
+    # element early); the settings are the module environment's (generator/render.py).
+    env = Environment(
+        loader=FileSystemLoader(ASSETS),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "allow_nan": False}
+    return env
 
 
 def build_site(options: GeneratorOptions, given: Mapping[str, object]) -> dict[str, Asset]:
     """Every file the demo serves, by URL path."""
-    page = environment().get_template(PAGE_TEMPLATE).render(data=page_data(options, given))
+    page = _page_environment().get_template(PAGE_TEMPLATE).render(data=page_data(options, given))
     html = Asset("text/html; charset=utf-8", page.encode("utf-8"))
     return {
         "/": html,
         "/index.html": html,
         MODULE_PATH: Asset(
-            "text/javascript; charset=utf-8", render_module(options).encode("utf-8")
+            "text/javascript; charset=utf-8",
+            render_module(served_module(options)).encode("utf-8"),
         ),
         "/demo.js": Asset("text/javascript; charset=utf-8", _static("demo.js")),
         "/demo.css": Asset("text/css; charset=utf-8", _static("demo.css")),

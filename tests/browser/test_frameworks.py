@@ -1,0 +1,187 @@
+"""The React hook and the Vue composable (--framework) in headless Chromium, in real React 19,
+React 18 and Vue 3 development builds bundled by esbuild, against a real server on 127.0.0.1:
+1000 stops, 1012 comes back inside the restart window, StrictMode's double mount opens one
+connection, unmount closes with 1000 and leaves no timer or listener, and a new URL reconnects
+once."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from generator.options import build_options
+from generator.outputs import plan_outputs
+from tests.support.browser import StaticServer
+from tests.support.frameworks import bundle_page
+from tests.support.servers import Script, ScriptedServer
+
+pytestmark = pytest.mark.browser
+
+FLAGS = {
+    "restart-delay": "300ms-600ms",
+    "backoff-initial": "50ms",
+    "backoff-max": "1s",
+    "framework": "react,vue",
+}
+WINDOW = (0.3, 0.6)
+
+VARIANTS = ["react19", "react18", "vue3"]
+
+
+@pytest.fixture(scope="module", params=VARIANTS)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The variant's app with the generated module and bindings, served over HTTP."""
+    folder = tmp_path_factory.mktemp(request.param)
+    options = build_options(FLAGS)
+    for output in plan_outputs(options, folder / "reconnecting-socket.js"):
+        output.path.write_text(output.render(options), encoding="utf-8")
+    bundle_page(folder, request.param)
+    with StaticServer(folder) as static:
+        yield static.url
+
+
+class App:
+    """The page's harness (tests/frameworks/*-app.mjs), seen from the test."""
+
+    def __init__(self, page: Any, url: str) -> None:
+        self.page = page
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        self.errors = errors
+        page.goto(url)
+        page.wait_for_function("window.harness !== undefined")
+        self.baseline = self.page.evaluate("() => leftRunning()")
+
+    def mount(self, url: str, strict: bool = False) -> None:
+        self.page.evaluate("([url, strict]) => harness.mount(url, strict)", [url, strict])
+
+    def set_url(self, url: str) -> None:
+        self.page.evaluate("(url) => harness.setUrl(url)", url)
+
+    def rerender(self) -> None:
+        self.page.evaluate("() => harness.rerender()")
+
+    def unmount(self) -> None:
+        self.page.evaluate("() => harness.unmount()")
+
+    def state(self) -> dict[str, Any]:
+        state: dict[str, Any] = self.page.evaluate("() => window.socketState")
+        return state
+
+    def wait_state(self, condition: str, timeout: float = 10) -> dict[str, Any]:
+        """Wait until `condition`, JavaScript over `s` (the hook's state), holds."""
+        self.page.wait_for_function(
+            f"(() => {{ const s = window.socketState; return !!s && ({condition}); }})()",
+            timeout=timeout * 1000,
+        )
+        return self.state()
+
+    def left_running(self) -> dict[str, Any]:
+        """Timers pending and listeners on window and document, beyond those the page had
+        before mounting, except react-dom's one "selectionchange" listener per document, which
+        it adds with the first root and keeps by design."""
+        running: dict[str, Any] = self.page.evaluate("() => leftRunning()")
+        listeners = list(running["listeners"])
+        for listener in [*self.baseline["listeners"], "selectionchange"]:
+            if listener in listeners:
+                listeners.remove(listener)
+        return {"timers": running["timers"] - self.baseline["timers"], "listeners": listeners}
+
+
+@pytest.fixture
+def app(page: Any, site: str) -> App:
+    return App(page, site)
+
+
+def test_close_1000_stops_for_good(app: App) -> None:
+    with ScriptedServer([Script(after=0.3, code=1000, reason="bye")]) as server:
+        app.mount(server.url)
+        state = app.wait_state("s.lastClose !== null")
+        assert state["lastClose"] == {
+            "code": 1000,
+            "reason": "bye",
+            "wasClean": True,
+            "final": True,
+        }
+        assert state["readyState"] == 3 and state["reconnect"] is None
+        time.sleep(2 * WINDOW[1])
+        assert len(server.connections) == 1
+    assert app.errors == []
+
+
+def test_close_1012_comes_back_inside_the_restart_window(app: App) -> None:
+    scripts = [Script(after=0.3, code=1012), Script(greet="welcome back")]
+    with ScriptedServer(scripts) as server:
+        app.mount(server.url)
+        pending = app.wait_state("s.reconnect !== null")
+        assert pending["lastClose"] == {
+            "code": 1012,
+            "reason": "",
+            "wasClean": True,
+            "final": False,
+        }
+        assert pending["reconnect"]["attempt"] == 1
+        assert 300 <= pending["reconnect"]["delay"] <= 600
+        back = app.wait_state("s.lastMessage === 'welcome back'")
+        assert back["readyState"] == 1 and back["reconnect"] is None
+        first, second = server.connections
+        assert first.closing_at is not None
+        # No sooner than the window allows; the upper bound leaves a loaded machine room.
+        assert WINDOW[0] <= second.opened_at - first.closing_at <= WINDOW[1] + 1.0
+    assert app.errors == []
+
+
+def test_one_connection_per_mount_even_in_strict_mode(app: App) -> None:
+    with ScriptedServer([Script(echo=True)]) as server:
+        app.mount(server.url, strict=True)
+        app.wait_state("s.readyState === 1")
+        app.page.evaluate("() => socketSend('hello')")
+        app.wait_state("s.lastMessage === 'hello'")
+        app.rerender()  # a new settings object: not a new connection
+        time.sleep(0.5)
+        assert len(server.connections) == 1
+        assert server.connections[0].messages == ["hello"]
+    assert app.errors == []
+
+
+def test_unmount_closes_with_1000_and_leaves_nothing_running(app: App) -> None:
+    with ScriptedServer([Script()]) as server:
+        app.mount(server.url, strict=True)
+        app.wait_state("s.readyState === 1")
+        app.unmount()
+        server.wait_until(lambda: server.connections[0].close_code is not None)
+        assert server.connections[0].close_code == 1000
+        time.sleep(0.2)
+        assert app.left_running() == {"timers": 0, "listeners": []}
+    assert app.errors == []
+
+
+def test_unmount_during_a_pending_reconnect_cancels_it(app: App) -> None:
+    with ScriptedServer([Script(after=0.2, code=1012)]) as server:
+        app.mount(server.url)
+        app.wait_state("s.reconnect !== null")
+        app.unmount()
+        time.sleep(0.1)
+        assert app.left_running() == {"timers": 0, "listeners": []}
+        time.sleep(2 * WINDOW[1])
+        assert len(server.connections) == 1
+    assert app.errors == []
+
+
+def test_a_new_url_reconnects_once(app: App) -> None:
+    with ScriptedServer([Script(), Script(greet="b")]) as server:
+        app.mount(server.url + "a")
+        app.wait_state("s.readyState === 1")
+        app.set_url(server.url + "b")
+        app.wait_state("s.lastMessage === 'b'")
+        server.wait_until(lambda: server.connections[0].close_code is not None)
+        app.rerender()
+        time.sleep(2 * WINDOW[1])
+        assert [connection.path for connection in server.connections] == ["/a", "/b"]
+        assert server.connections[0].close_code == 1000
+        assert server.connections[1].close_code is None
+        assert app.state()["lastClose"] is None  # the old socket's end is not the new one's
+    assert app.errors == []
