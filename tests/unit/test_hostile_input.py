@@ -827,7 +827,7 @@ def test_the_widest_code_list_allowed_costs_its_items_not_their_width() -> None:
         (["--format", "ts", "--class-name", name], "--class-name", "TypeScript type")
         for name in ["string", "Array", "Record", "BinaryType", "Partial"]
     ]
-    + [(["--types", "--class-name", "MessageEvent"], "--class-name", "TypeScript type")]
+    + [(["--types", "--class-name", "EventListener"], "--class-name", "TypeScript type")]
     + [
         (["--format", "iife", "--global-name", name], "--global-name", "window")
         for name in ["name", "status", "top", "location", "parent", "origin", "onload"]
