@@ -332,8 +332,6 @@ _MODE_FLAGS = frozenset({"check", "diff", "force"})
 def _command_line(ctx: typer.Context) -> str:
     """The user's own command, rebuilt from what they typed (not from defaults), for hints:
     `wsgen generate --out src/x.js --stop-on 4401`."""
-    import shlex
-
     words = ["wsgen", ctx.info_name or "generate"]
     for param in ctx.command.params:
         name = param.name or ""
@@ -349,7 +347,19 @@ def _command_line(ctx: typer.Context) -> str:
         else:
             for item in value if isinstance(value, list | tuple) else [value]:
                 words += [param.opts[0], str(item)]
-    return shlex.join(words)
+    return " ".join(_shell_word(word) for word in words)
+
+
+# What a POSIX shell reads as itself, unquoted (shlex.quote's set; shlex itself costs start-up
+# time on every run, for a line printed only after a refusal).
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./-_")
+
+
+def _shell_word(word: str) -> str:
+    """`word` as shlex.quote writes it: as it is when plain, else in single quotes."""
+    if word and _PLAIN.issuperset(word):
+        return word
+    return "'" + word.replace("'", "'\"'\"'") + "'"
 
 
 # --- update --------------------------------------------------------------------------------

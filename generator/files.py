@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import re
 import stat
@@ -131,6 +130,8 @@ def printable(text: str) -> str:
 def unified_diff(name: str, old: str | None, new: str) -> str:
     """A unified diff from the file's text to `new`, labelled so `patch -p0` applies it; a missing
     file diffs from /dev/null, as git shows a new file."""
+    import difflib  # only --diff needs it (start-up time, issue 15)
+
     old_label = name if old is not None else "/dev/null"
     lines = difflib.unified_diff(
         _lines(old or ""),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator import __version__
-from generator.cli import app
+from generator.cli import _shell_word, app
 from generator.options import GeneratorOptions
 from generator.render import render_module
 
@@ -385,3 +386,12 @@ def test_format_values_complete_after_a_comma() -> None:
         },
     )
     assert completed.stdout.split() == ["esm,cjs", "esm,iife", "esm,ts"]
+
+
+@pytest.mark.parametrize(
+    "word", ["", "src/x.js", "--stop-on", "4401,4403-4499", "a b", "it's", "$HOME", "é", "x;y"]
+)
+def test_a_hint_quotes_each_word_as_shlex_does(word: str) -> None:
+    """The repeated command is pasted into a shell: quoted as shlex.quote would, without
+    importing shlex on every run."""
+    assert _shell_word(word) == shlex.quote(word)
