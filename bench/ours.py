@@ -9,15 +9,20 @@ from pathlib import Path
 
 from common import REPO
 
-# The optional features, each as the flag and the value that turns it on. Every one of them off
-# is the minimal profile; the size benchmark also renders minimal + each one on, for its cost.
-FEATURES: dict[str, str] = {
-    "heartbeat": "30s",
-    "network-aware": "on",
-    "retry-hint": "on",
-    "reconnect-hook": "on",
-    "url-provider": "on",
-    "manual-reconnect": "on",
+# The optional features, each as the flags that turn it on and off. Every one of them off is
+# the minimal profile; the size benchmark also renders minimal + each one on, for its cost.
+FEATURES: dict[str, tuple[list[str], list[str]]] = {
+    "heartbeat": (["--heartbeat", "30s"], ["--heartbeat", "off"]),
+    **{
+        flag: ([f"--{flag}"], [f"--no-{flag}"])
+        for flag in (
+            "network-aware",
+            "retry-hint",
+            "reconnect-hook",
+            "url-provider",
+            "manual-reconnect",
+        )
+    },
 }
 
 # Flags per profile. None: the CLI has no flags for that profile yet, so it is reported as
@@ -25,7 +30,7 @@ FEATURES: dict[str, str] = {
 PROFILES: dict[str, list[str] | None] = {
     "default": [],
     # every optional feature off: the drop-in API and the close-code policy, nothing more
-    "minimal": [arg for flag in FEATURES for arg in (f"--{flag}", "off")],
+    "minimal": [arg for _on, off in FEATURES.values() for arg in off],
     # every optional feature on (the heartbeat is the only one off by default)
     "full": ["--heartbeat", "30s"],
 }
@@ -34,8 +39,8 @@ PROFILES: dict[str, list[str] | None] = {
 def minimal_plus(feature: str) -> list[str]:
     """The minimal profile's flags with `feature` turned on."""
     flags: list[str] = []
-    for flag in FEATURES:
-        flags += [f"--{flag}", FEATURES[flag] if flag == feature else "off"]
+    for flag, (on, off) in FEATURES.items():
+        flags += on if flag == feature else off
     return flags
 
 

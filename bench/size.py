@@ -137,8 +137,8 @@ def per_feature(ctx: Context, section: Section) -> None:
         return
     base = gzip_size(bundle(our_entry(ctx.ours["minimal"], ctx.tmp, "minimal"), ctx.tmp / "m.js"))
     rows = []
-    for feature, on in FEATURES.items():
-        label = f"`--{feature} {on}`"
+    for feature, (on, _off) in FEATURES.items():
+        label = f"`{' '.join(on)}`"
         try:
             module = render(minimal_plus(feature), ctx.tmp / f"wsgen-minimal-{feature}.js")
         except Unavailable as why:

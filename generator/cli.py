@@ -4,15 +4,18 @@ Exit codes: 0 done (or, with --check, everything current); 1 something needs you
 change, or wsgen refused to overwrite one); 2 a usage error, with nothing written.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typer would then eval every parameter's annotation
+# string (and build its typer.Option again) on each run; evaluated once at import, they are
+# objects it reads as they are (issue 15, start-up time).
+import itertools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.main
 
 from generator import __version__
 from generator.codes import CLOSE_CODES
@@ -22,8 +25,7 @@ from generator.config import (
     project_config,
     resolve_targets,
 )
-from generator.explain import OptionSet, codes_json, codes_table, explain, parse_code
-from generator.node_package import commonjs_note
+from generator.files import printable
 from generator.options import (
     OPTION_SPECS,
     SPECS_BY_FLAG,
@@ -34,6 +36,9 @@ from generator.options import (
 from generator.outputs import plan_outputs
 from generator.parsing import parse_count
 from generator.sync import Planned, SyncError, plan_targets, replan, shown_path, sync
+
+if TYPE_CHECKING:
+    from generator.explain import OptionSet
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -49,7 +54,7 @@ app = typer.Typer(
 
 def fail(message: str) -> NoReturn:
     """A usage error: one line on stderr, exit code 2, nothing written."""
-    typer.echo(f"wsgen: error: {message}", err=True)
+    typer.echo(f"wsgen: error: {printable(message)}", err=True)
     raise typer.Exit(2)
 
 
@@ -85,10 +90,55 @@ def _option(flag: str) -> Any:
         metavar=SPECS_BY_FLAG[flag].metavar,
         help=_help(flag),
         rich_help_panel=MODULE_OPTIONS,
+        autocompletion=_COMPLETIONS.get(flag),
     )
 
 
+def _complete_names(names: Callable[[], Iterable[str]]) -> Callable[[str], Iterator[str]]:
+    """--format esm,c<TAB> -> esm,cjs: each name, after any already typed."""
+
+    def complete(incomplete: str) -> Iterator[str]:
+        done, _, last = incomplete.rpartition(",")
+        for name in names():
+            if name.startswith(last) and name not in done.split(","):
+                yield f"{done},{name}" if done else name
+
+    return complete
+
+
+def _formats() -> Iterable[str]:
+    from generator.formats import Format
+
+    return list(Format)
+
+
+def _frameworks() -> Iterable[str]:
+    from generator.bindings import Framework
+
+    return list(Framework)
+
+
+def _complete_off(incomplete: str) -> Iterator[str]:
+    if "off".startswith(incomplete):
+        yield "off"
+
+
+_COMPLETIONS: dict[str, Callable[[str], Iterator[str]]] = {
+    "format": _complete_names(_formats),
+    "framework": _complete_names(_frameworks),
+    "heartbeat": _complete_off,
+    "max-retries": lambda incomplete: iter(
+        ["unlimited"] if "unlimited".startswith(incomplete) else []
+    ),
+}
+
+
 MODULE_OPTIONS = "Module options (override the config file)"
+
+
+def _switch(flag: str) -> Any:
+    """An on/off option as --x/--no-x: `--network-aware false` used to read as on."""
+    return typer.Option(f"--{flag}/--no-{flag}", help=_help(flag), rich_help_panel=MODULE_OPTIONS)
 
 
 ConfigOption = Annotated[
@@ -105,7 +155,8 @@ ConfigOption = Annotated[
 
 # The module options, one alias each, listed plainly in every command that takes them (the
 # parameter is named as the option's OptionSpec field; `_given` finds it by that name).
-# `codes`, `explain` and `demo` take all but the file-shaping --format, --global-name, --types;
+# `codes`, `explain` and `demo` take all but the file-shaping --format, --global-name, --types,
+# --framework;
 # tests/unit/test_cli.py checks that no command misses one.
 RestartDelayOption = Annotated[str | None, _option("restart-delay")]
 BackoffInitialOption = Annotated[str | None, _option("backoff-initial")]
@@ -121,21 +172,16 @@ RestartOnOption = Annotated[str | None, _option("restart-on")]
 ClassNameOption = Annotated[str | None, _option("class-name")]
 FormatOption = Annotated[list[str] | None, _option("format")]
 GlobalNameOption = Annotated[str | None, _option("global-name")]
-TypesOption = Annotated[
-    bool | None,
-    typer.Option(
-        "--types/--no-types", help=SPECS_BY_FLAG["types"].help, rich_help_panel=MODULE_OPTIONS
-    ),
-]
+TypesOption = Annotated[bool | None, _switch("types")]
 FrameworkOption = Annotated[list[str] | None, _option("framework")]
 HeartbeatOption = Annotated[str | None, _option("heartbeat")]
 HeartbeatTimeoutOption = Annotated[str | None, _option("heartbeat-timeout")]
 HeartbeatMessageOption = Annotated[str | None, _option("heartbeat-message")]
-NetworkAwareOption = Annotated[str | None, _option("network-aware")]
-RetryHintOption = Annotated[str | None, _option("retry-hint")]
-ReconnectHookOption = Annotated[str | None, _option("reconnect-hook")]
-UrlProviderOption = Annotated[str | None, _option("url-provider")]
-ManualReconnectOption = Annotated[str | None, _option("manual-reconnect")]
+NetworkAwareOption = Annotated[bool | None, _switch("network-aware")]
+RetryHintOption = Annotated[bool | None, _switch("retry-hint")]
+ReconnectHookOption = Annotated[bool | None, _switch("reconnect-hook")]
+UrlProviderOption = Annotated[bool | None, _switch("url-provider")]
+ManualReconnectOption = Annotated[bool | None, _switch("manual-reconnect")]
 
 
 def _given(parameters: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +228,7 @@ socket.cjs and socket.iife.js, each with its .d.ts.
 
 * `wsgen generate --out -` prints the module to stdout.
 
-Durations take 250ms, 2s, 1.5s or a bare number of milliseconds. Config: `[tool.wsgen]` in
+Durations take a unit: 250ms, 2s, 1.5s, 1m. Config: `[tool.wsgen]` in
 pyproject.toml, keys named like the flags; flags win over it. Exit codes: 0 done or current,
 1 would change or refused to overwrite, 2 usage error.
 """
@@ -197,7 +243,8 @@ def generate(
             "--out",
             "-o",
             metavar="PATH",
-            help="File to write; '-' prints to stdout. Its folder must exist. With several "
+            help="File to write; '-' prints to stdout. Missing folders are created. Its ending "
+            "picks the format (.cjs, .ts/.mts/.cts, .mjs/.js, .iife.js). With several "
             "formats, each file takes this one's folder and stem and its format's ending "
             "(.js, .cjs, .iife.js, .ts). [default: the config's targets, else "
             "output/reconnecting-socket.js, or that stem with the format's ending]",
@@ -264,18 +311,57 @@ def generate(
             diff=diff,
             force=force,
             verb="wrote",
-            command="generate",
+            command=_command_line(ctx),
             say=_say,
             show=_show,
         )
     except SyncError as error:
         fail(str(error))
     if not (check or diff):
+        from generator.node_package import commonjs_note  # only after a write
+
         for plan in planned:
             note = commonjs_note(plan.path, plan.options)
             if note:
                 typer.echo(note, err=True)
     raise typer.Exit(report.return_code)
+
+
+# Flags a hint adds itself, so the repeated command leaves them out.
+_MODE_FLAGS = frozenset({"check", "diff", "force"})
+
+
+def _command_line(ctx: typer.Context) -> str:
+    """The user's own command, rebuilt from what they typed (not from defaults), for hints:
+    `wsgen generate --out src/x.js --stop-on 4401`."""
+    words = ["wsgen", ctx.info_name or "generate"]
+    for param in ctx.command.params:
+        name = param.name or ""
+        source = ctx.get_parameter_source(name)
+        if name in _MODE_FLAGS or source is None or source.name != "COMMANDLINE":
+            continue
+        value = ctx.params[name]
+        if param.param_type_name == "argument":
+            words += [str(item) for item in (value if isinstance(value, list | tuple) else [value])]
+        elif isinstance(value, bool):
+            flags = param.opts if value else param.secondary_opts
+            words.append(flags[0] if flags else param.opts[0])
+        else:
+            for item in value if isinstance(value, list | tuple) else [value]:
+                words += [param.opts[0], str(item)]
+    return " ".join(_shell_word(word) for word in words)
+
+
+# What a POSIX shell reads as itself, unquoted (shlex.quote's set; shlex itself costs start-up
+# time on every run, for a line printed only after a refusal).
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./-_")
+
+
+def _shell_word(word: str) -> str:
+    """`word` as shlex.quote writes it: as it is when plain, else in single quotes."""
+    if word and _PLAIN.issuperset(word):
+        return word
+    return "'" + word.replace("'", "'\"'\"'") + "'"
 
 
 # --- update --------------------------------------------------------------------------------
@@ -297,7 +383,7 @@ replaced. A file without that header is refused and left as it is.
 def update(
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE...", help="Files wsgen generated.", show_default=False),
+        typer.Argument(metavar="FILE", help="Files wsgen generated.", show_default=False),
     ],
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 when a file would change.")
@@ -315,7 +401,7 @@ def update(
         except ValueError as refusal:
             problems.append(str(refusal))
     for problem in problems:
-        typer.echo(f"wsgen: error: {problem}", err=True)
+        typer.echo(f"wsgen: error: {printable(problem)}", err=True)
     if problems:
         raise typer.Exit(2)
     try:
@@ -325,7 +411,7 @@ def update(
             diff=diff,
             force=True,
             verb="updated",
-            command="update",
+            command="wsgen update",
             say=_say,
             show=_show,
         )
@@ -374,6 +460,8 @@ def codes(
     manual_reconnect: ManualReconnectOption = None,
 ) -> None:
     """Print the close-code table: each code, its name, and what the module does on it."""
+    from generator.explain import codes_json, codes_table  # only this command needs them
+
     option_sets = _option_sets(config, _given(ctx.params))
     if as_json:
         typer.echo(json.dumps(codes_json(option_sets), indent=2, ensure_ascii=False))
@@ -431,6 +519,8 @@ def explain_command(
     manual_reconnect: ManualReconnectOption = None,
 ) -> None:
     """Explain a close code, and what the generated module does when a connection closes with it."""
+    from generator.explain import explain, parse_code  # only this command needs them
+
     try:
         number = parse_code(code)
     except ValueError as error:
@@ -442,12 +532,14 @@ def explain_command(
         fail(f"CODE: {error}")
 
 
-def _option_sets(config: Path | None, flags: dict[str, Any]) -> list[OptionSet]:
+def _option_sets(config: Path | None, flags: dict[str, Any]) -> "list[OptionSet]":
     """The distinct sets of options in effect, each labelled with the outputs that use them."""
     labels: dict[GeneratorOptions, list[str]] = {}
     for target in _targets(config, flags, None):
         first = plan_outputs(target.options, target.out)[0]
         labels.setdefault(target.options, []).append(shown_path(target.folder / first.path))
+    from generator.explain import OptionSet
+
     return [OptionSet(", ".join(outs), options) for options, outs in labels.items()]
 
 
@@ -524,11 +616,103 @@ def demo(
         fail(f"--port: cannot listen on 127.0.0.1:{port_number}: {error.strerror or error}")
 
 
+def _plain_help(param: Any, descriptor: Any) -> None:
+    """Help shows the words a user types, not typer's internal types: a flag has no value
+    column (it showed `<bool>`), FILE... takes no `<list[Path]>` beside it."""
+    if descriptor is None:
+        return
+    if descriptor.annotation is bool and getattr(param, "metavar", "") is None:
+        param.metavar = ""
+    if getattr(param, "param_type_name", "") == "argument":
+        param.display_type_rich = lambda ctx: None
+        # `wsgen update FILE...` in the usage line, as in every Unix manual, not {FILE}...
+        name = f"{param.metavar or (param.name or '').upper()}{'...' * (param.nargs != 1)}"
+        shown = name if param.required else f"[{name}]"
+        param._usage_display_name = lambda: shown  # typer 0.29
+        param.make_metavar = lambda *args, **kwargs: shown  # earlier typers
+
+
+class _Verbatim:
+    """What typer calls to coerce a parameter whose value click already parsed to its type."""
+
+    def __init__(self, multiple: bool, convert: Callable[[Any], Any]) -> None:
+        self.multiple = multiple
+        self.convert = convert
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None:
+            return () if self.multiple else None
+        return [self.convert(item) for item in value] if self.multiple else self.convert(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# Annotation -> how a value click parsed becomes it.
+_PARSED_BY_CLICK: dict[Any, Callable[[Any], Any]] = {
+    str: _same,
+    bool: _same,
+    list[str]: _same,
+    Path: Path,
+}
+
+
+def _spare_coercion(command: Any) -> None:
+    """typer (0.29) builds a pydantic TypeAdapter for each parameter on each run, given or not:
+    28 of them were 38 % of wsgen's start-up (issue 15). For a text option click has already
+    made a str, for a repeated one a tuple of str, for a switch a bool: nothing is left to
+    coerce, so these get a pass-through. Any other parameter (a Path) keeps typer's; a typer
+    that no longer has this hook just runs as it always did."""
+    for param in getattr(command, "params", []):
+        _spare(param)
+    make_help_option = getattr(command, "get_help_option", None)
+    if make_help_option is not None:  # --help is made per run, not listed in params
+
+        def help_option(ctx: Any) -> Any:
+            option = make_help_option(ctx)
+            _spare(option)
+            return option
+
+        setattr(command, "get_help_option", help_option)  # noqa: B010
+    for subcommand in getattr(command, "commands", {}).values():
+        _spare_coercion(subcommand)
+
+
+def _spare(param: Any) -> None:
+    descriptor = getattr(param, "type_descriptor", None)
+    _plain_help(param, descriptor)
+    if (
+        getattr(param, "_runtime_param", "absent") is None
+        and descriptor is not None
+        and descriptor.annotation in _PARSED_BY_CLICK
+    ):
+        convert = _PARSED_BY_CLICK[descriptor.annotation]
+        param._runtime_param = _Verbatim(bool(param.multiple), convert)
+
+
+_SWITCH_WORDS = {"on", "off", "true", "false", "yes", "no", "1", "0"}
+
+
+def _switch_value(arguments: list[str]) -> str | None:
+    """`--network-aware false` (the form wsgen once took): say which flag to use instead of
+    click's "unexpected extra argument"."""
+    switches = {f"--{spec.flag}" for spec in OPTION_SPECS if spec.metavar == ""}
+    for flag, value in itertools.pairwise(arguments):
+        if flag in switches and value.lower() in _SWITCH_WORDS:
+            off = value.lower() in {"off", "false", "no", "0"}
+            fix = f"--no-{flag[2:]}" if off else flag
+            return f"{flag} takes no value; write {fix}"
+    return None
+
+
 def main() -> None:
     """The console script: usage errors typer itself catches (an unknown flag, a missing value)
     get the same one-line form as ours, instead of a usage block and a boxed message."""
+    wsgen = typer.main.get_command(app)
+    _spare_coercion(wsgen)
     try:
-        result = app(prog_name="wsgen", standalone_mode=False)
+        result = wsgen.main(prog_name="wsgen", standalone_mode=False)
     except typer.Abort:
         typer.echo("wsgen: aborted", err=True)
         sys.exit(1)
@@ -540,8 +724,10 @@ def main() -> None:
         context = getattr(error, "ctx", None)
         command = context.command_path if context is not None else "wsgen"
         message = error.format_message()
+        if "extra argument" in message:
+            message = _switch_value(sys.argv[1:]) or message
         # `wsgen` alone has already printed the help; its "error" says nothing more.
         if message:
-            typer.echo(f"wsgen: error: {message} (see '{command} --help')", err=True)
+            typer.echo(f"wsgen: error: {printable(message)} (see '{command} --help')", err=True)
         sys.exit(error.exit_code)
     sys.exit(result if isinstance(result, int) else 0)

@@ -19,19 +19,22 @@ Without `targets` the table itself is the one target. Every error names the file
 
 from __future__ import annotations
 
-import difflib
 import json
+import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.files import printable, read_bytes_if_any
+from generator.formats import chosen_by_ending, contradiction
+from generator.limits import MAX_CONFIG_BYTES, MAX_NESTING, MAX_TARGETS
 from generator.options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
 
 PYPROJECT = "pyproject.toml"
 OUT_KEY = "out"
+FORMAT_KEY = "format"
 TARGETS_KEY = "targets"
 # Folders that mark a repository's root: the upward search for pyproject.toml stops there, so
 # a project never picks up the configuration of whatever folder it happens to be checked out in.
@@ -64,7 +67,7 @@ def find_config(start: Path) -> Path | None:
     parents, up to and including the repository root."""
     for folder in (start, *start.parents):
         candidate = folder / PYPROJECT
-        if candidate.is_file() and "wsgen" in _read_toml(candidate).get("tool", {}):
+        if candidate.is_file() and _wsgen_table(candidate, _read_toml(candidate)) is not None:
             return candidate
         if any((folder / marker).exists() for marker in REPOSITORY_MARKERS):
             return None
@@ -78,44 +81,97 @@ def load_config(path: Path) -> ProjectConfig:
     file (say, wsgen.toml) is the wsgen table itself."""
     document = _read_toml(path)
     if "tool" in document:
-        table, name = document["tool"].get("wsgen"), "[tool.wsgen]"
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}: has no [tool.wsgen] table")
+        table, name = _wsgen_table(path, document), "[tool.wsgen]"
+        if table is None:
+            raise ConfigError(f"{_named(path)}: has no [tool.wsgen] table")
     else:
         table, name = document, "top level"
     return ProjectConfig(path, tuple(_targets(path, table, name)))
 
 
+def _wsgen_table(path: Path, document: dict[str, Any]) -> dict[str, Any] | None:
+    """`[tool.wsgen]`, None when there is none; ConfigError when `tool` or `tool.wsgen` is
+    there but not a table (`tool = 1` is valid TOML, and not ours to ignore)."""
+    tool = document.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{_named(path)}: tool: expected a table, got {_kind(tool)}")
+    table = tool.get("wsgen")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{_named(path)}: tool.wsgen: expected a table, got {_kind(table)}")
+    return table
+
+
+def _kind(value: Any) -> str:
+    return {list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number")
+
+
+def _named(path: Path) -> str:
+    return printable(str(path))
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a config to read: a third of wsgen's start-up otherwise
+
     try:
-        with path.open("rb") as stream:
-            return tomllib.load(stream)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+        data = read_bytes_if_any(path)
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+        raise ConfigError(f"{_named(path)}: cannot read: {error.strerror or error}") from None
+    if data is None:
+        raise ConfigError(f"{_named(path)}: cannot read: no such file")
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{_named(path)}: larger than {MAX_CONFIG_BYTES // 1024} KB")
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{_named(path)}: not valid TOML: {error}") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not valid TOML: not UTF-8 text") from None
+        raise ConfigError(f"{_named(path)}: not valid TOML: not UTF-8 text") from None
+    except RecursionError:
+        raise ConfigError(f"{_named(path)}: nests deeper than {MAX_NESTING} levels") from None
+    if _nesting(document) > MAX_NESTING:
+        raise ConfigError(f"{_named(path)}: nests deeper than {MAX_NESTING} levels")
+    return document
+
+
+def _nesting(value: Any) -> int:
+    """How deep tables and arrays sit in `value`, counted without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if depth <= MAX_NESTING:
+            pending += [(child, depth + 1) for child in children]
+    return deepest
 
 
 def _targets(path: Path, table: dict[str, Any], name: str) -> list[ConfiguredTarget]:
     declared = table.get(TARGETS_KEY)
     shared = {key: value for key, value in table.items() if key != TARGETS_KEY}
     if declared is None:
-        return [_target(path, shared, name, GeneratorOptions())]
+        return [_target(path, shared, name, GeneratorOptions(), format_given=False)]
     prefix = f"[[{name.strip('[]')}.{TARGETS_KEY}]]" if name != "top level" else "[[targets]]"
     if not isinstance(declared, list) or not declared:
         raise ConfigError(f"{path}: {name} {TARGETS_KEY}: expected one or more {prefix} tables")
+    if len(declared) > MAX_TARGETS:
+        raise ConfigError(f"{path}: {name} {TARGETS_KEY}: at most {MAX_TARGETS} targets")
     if OUT_KEY in shared:
         raise ConfigError(f"{path}: {name} {OUT_KEY}: with targets, each {prefix} sets its own")
     base = _options(path, name, shared, GeneratorOptions(), allow_out=False)
+    format_given = FORMAT_KEY in shared
     targets: list[ConfiguredTarget] = []
     declared_at: dict[Path, str] = {}
     for number, entry in enumerate(declared, start=1):
         where = f"{prefix} #{number}"
         if not isinstance(entry, dict):
             raise ConfigError(f"{path}: {where}: expected a table of options")
-        target = _target(path, entry, where, base)
+        target = _target(path, entry, where, base, format_given=format_given)
         if target.out is not None and target.out in declared_at:
             raise ConfigError(
                 f"{path}: {where} {OUT_KEY}: {str(target.out)!r} is already the output of "
@@ -128,10 +184,16 @@ def _targets(path: Path, table: dict[str, Any], name: str) -> list[ConfiguredTar
 
 
 def _target(
-    path: Path, values: dict[str, Any], where: str, base: GeneratorOptions
+    path: Path, values: dict[str, Any], where: str, base: GeneratorOptions, *, format_given: bool
 ) -> ConfiguredTarget:
-    options = _options(path, where, values, base, allow_out=True)
     out = _out(path, where, values[OUT_KEY]) if OUT_KEY in values else None
+    implied = None if out is None else chosen_by_ending(out)
+    if implied is not None and FORMAT_KEY not in values and not format_given:
+        values = {**values, FORMAT_KEY: str(implied)}
+    options = _options(path, where, values, base, allow_out=True)
+    problem = None if out is None else contradiction(out, options.formats)
+    if problem:
+        raise ConfigError(f"{_named(path)}: {where} {OUT_KEY}: {problem}")
     return ConfiguredTarget(out, options, f"{path}: {where}")
 
 
@@ -163,6 +225,8 @@ def _quoted(key: str) -> str:
 
 
 def _suggestion(key: str, known: list[str]) -> str:
+    import difflib  # only for a misspelt key
+
     close = difflib.get_close_matches(key.replace("_", "-"), known, n=1)
     if close:
         return f"; did you mean '{close[0]}'?"
@@ -180,6 +244,18 @@ def _out(path: Path, where: str, value: Any) -> Path:
     if "\0" in value:
         raise ConfigError(f"{path}: {where} {OUT_KEY}: a path cannot hold a NUL character")
     return Path(value)
+
+
+def _leaves_folder(out: Path) -> bool:
+    """Whether a config's `out` points outside the config's folder (absolute, or up with ..)."""
+    inside = os.path.normpath(out)
+    return out.is_absolute() or inside == ".." or inside.startswith(f"..{os.sep}")
+
+
+def _check_ending(out: Path | None, options: GeneratorOptions, flag: str) -> None:
+    problem = None if out is None else contradiction(out, options.formats)
+    if problem:
+        raise OptionError(flag, problem)
 
 
 @dataclass(frozen=True)
@@ -210,8 +286,16 @@ def resolve_targets(
     target; `--out` replaces the output of the one target (with several it is ambiguous).
 
     Raises OptionError naming the flag."""
+    out_path = None if out is None or out == "-" else Path(out)
+    implied = None if out_path is None else chosen_by_ending(out_path)
+    # --out's ending picks the format (issue 15: `--out x.cjs` wrote ESM that require()
+    # cannot load). A config's several formats stay: --out then only gives the stem.
+    single = config is None or all(len(t.options.formats) == 1 for t in config.targets)
+    if implied is not None and FORMAT_KEY not in flags and single:
+        flags = {**flags, FORMAT_KEY: str(implied)}
     if config is None:
         options = build_options(flags)
+        _check_ending(out_path, options, FORMAT_KEY)
         return [Target(None if out is None else Path(out), Path(), options, "--out")]
     if out is not None and len(config.targets) > 1:
         raise OptionError(
@@ -222,7 +306,16 @@ def resolve_targets(
     targets = []
     for target in config.targets:
         options = build_options(flags, target.options)
+        flag = FORMAT_KEY if FORMAT_KEY in flags or out_path is None else "out"
+        _check_ending(out_path or target.out, options, flag)
         if out is None:
+            # The config's own folder bounds where it writes: a pyproject.toml checked out
+            # from someone else must not write ../../anything. --out may go anywhere.
+            if target.out is not None and _leaves_folder(target.out):
+                raise ConfigError(
+                    f"{target.where} {OUT_KEY}: {printable(str(target.out))!r} leaves the "
+                    f"folder of the config; keep it inside, or give --out on the command line"
+                )
             folder = config.path.parent
             targets.append(Target(target.out, folder, options, f"{target.where} {OUT_KEY}"))
         else:

@@ -39,7 +39,8 @@ def flags_table_markdown() -> str:
             shown = "on" if default else "off"
         else:
             shown = f"`{default}`" if default != "" else "none"
-        usage = f"--{spec.flag} {spec.metavar}".rstrip()
+        switch = isinstance(default, bool)
+        usage = f"--{spec.flag}/--no-{spec.flag}" if switch else f"--{spec.flag} {spec.metavar}"
         lines.append(f"| `{usage}` | {shown} | {spec.help} |")
     return "\n".join(lines) + "\n"
 

@@ -80,6 +80,59 @@ def parse_formats(value: Any) -> tuple[Format, ...]:
     return tuple(formats)
 
 
+# What a file name's ending says it holds; Node and tsc go by it (a .cjs file is CommonJS
+# whatever package.json says), so it picks the format when --format is not given.
+_ENDINGS = (
+    (".iife.js", Format.IIFE),
+    (".d.ts", None),
+    (".d.mts", None),
+    (".d.cts", None),
+    (".cjs", Format.CJS),
+    (".ts", Format.TS),
+    (".mts", Format.TS),
+    (".cts", Format.TS),
+    (".mjs", Format.ESM),
+    (".js", Format.ESM),
+)
+
+
+def format_for_path(path: Path) -> Format | None:
+    """The format a file name's ending implies; None when it implies none (or a .d.ts)."""
+    for ending, fmt in _ENDINGS:
+        if path.name.endswith(ending) and len(path.name) > len(ending):
+            return fmt
+    return None
+
+
+def chosen_by_ending(path: Path) -> Format | None:
+    """The format `path`'s ending settles when nothing else names one: .cjs, .ts/.mts/.cts,
+    .mjs, .iife.js. A plain .js settles nothing (esm is the default anyway), so it never
+    overrides a config's format."""
+    implied = format_for_path(path)
+    plain_js = path.name.endswith(".js") and not path.name.endswith(".iife.js")
+    return None if plain_js else implied
+
+
+def contradiction(path: Path, formats: tuple[Format, ...]) -> str | None:
+    """Why one format cannot go into `path`, judging by its ending; None when it can (several
+    formats only borrow the path's folder and stem)."""
+    implied = format_for_path(path)
+    if len(formats) != 1 or implied is None or formats[0] is implied:
+        return None
+    # A plain .js only suggests esm: a classic script or CommonJS (in a package without
+    # "type": "module") is as much at home in one. TypeScript source is not.
+    if (
+        path.name.endswith(".js")
+        and not path.name.endswith(".iife.js")
+        and formats[0].is_javascript
+    ):
+        return None
+    return (
+        f"{path.name!r} is named as {implied} output, but the format asked for is {formats[0]}; "
+        f"drop --format to let the ending choose, or name the file {stem(path)}{formats[0].suffix}"
+    )
+
+
 def format_formats(formats: tuple[Format, ...]) -> str:
     return ",".join(formats)
 

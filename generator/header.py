@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from generator.limits import MAX_NESTING
 from generator.options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
 
 # Go's marker for generated code (https://go.dev/s/generatedcode); linters and GitHub know it.
@@ -28,10 +29,17 @@ class Header:
 
     version: str
     flags: dict[str, Any]
+    _options: list[GeneratorOptions] = field(default_factory=list, compare=False, repr=False)
 
     def options(self) -> GeneratorOptions:
         """The recorded options, validated as strictly as flags; missing ones (options added in
-        a later wsgen) take their defaults, which is what the older file did."""
+        a later wsgen) take their defaults, which is what the older file did. Validated once:
+        a hostile header costs its parse one time, not once per caller."""
+        if not self._options:
+            self._options.append(self._validated())
+        return self._options[0]
+
+    def _validated(self) -> GeneratorOptions:
         for key in self.flags:
             if key not in SPECS_BY_FLAG:
                 # Quoted as JSON: a key may hold a line break, and the message is one line.
@@ -47,6 +55,20 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+# Strings (with their escapes) hold no structure; what is left shows the nesting.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _nesting(text: str) -> int:
+    """How deep lists and objects sit in the JSON `text`, without parsing it: json.loads
+    recurses once per level and a line of 100,000 '[' would exhaust the stack."""
+    depth = deepest = 0
+    for bracket in re.findall(r"[\[\]{}]", _JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def read_header(text: str) -> Header | None:
     """The header of `text`; None when the file does not start with wsgen's marker.
 
@@ -59,9 +81,11 @@ def read_header(text: str) -> Header | None:
     match = _SETTINGS_LINE.fullmatch(second)
     if not match:
         raise HeaderError("line 2 should be '// wsgen VERSION {...options as JSON...}'")
+    if _nesting(match["json"]) > MAX_NESTING:
+        raise HeaderError(f"the options on line 2 nest deeper than {MAX_NESTING} levels")
     try:
         flags = json.loads(match["json"], parse_constant=_reject_constant)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise HeaderError(f"the options on line 2 are not valid JSON ({error})") from None
     header = Header(match["version"], flags)
     header.options()

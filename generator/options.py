@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.bindings import Framework, format_frameworks, parse_frameworks
 from generator.formats import Format, format_formats, parse_formats
-from generator.identifiers import check_identifier
+from generator.identifiers import check_for_format, check_identifier, check_iife_global
 from generator.parsing import (
     format_codes,
     format_duration,
@@ -317,7 +317,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "network_aware",
         parse_switch,
         format_switch,
-        "on|off",
+        "",
         "In browsers: spend no attempt while offline, reconnect at once when back online, "
         "and retry now when the page becomes visible during a backoff (never inside a wait "
         "the server asked for: a restart window, 1013, a retry-after hint).",
@@ -328,7 +328,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "retry_hint",
         parse_switch,
         format_switch,
-        "on|off",
+        "",
         "Honour 'retry-after=SECONDS' in a retried close's reason: never sooner than the "
         "code's own minimum, at most --backoff-max, spread over the restart window's width.",
         feature=True,
@@ -338,7 +338,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "reconnect_hook",
         parse_switch,
         format_switch,
-        "on|off",
+        "",
         "Support options.shouldReconnect(event, attempt): a delay in ms, null to stop, "
         "undefined for the table.",
         feature=True,
@@ -348,7 +348,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "url_provider",
         parse_switch,
         format_switch,
-        "on|off",
+        "",
         "Accept a function as the URL (returning a string or a Promise of one), called before "
         "every attempt.",
         feature=True,
@@ -358,7 +358,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "manual_reconnect",
         parse_switch,
         format_switch,
-        "on|off",
+        "",
         "Add reconnect(): drop the connection and connect again now, with the backoff reset.",
         feature=True,
     ),
@@ -419,6 +419,7 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
         )
     if options.frameworks and not {Format.ESM, Format.TS} & set(options.formats):
         raise OptionError("framework", "bindings import an ES module; add --format esm or ts")
+    _check_names(options, given)
     if options.heartbeat is None:
         defaults = GeneratorOptions()
         for flag in ("heartbeat-timeout", "heartbeat-message"):
@@ -436,6 +437,21 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
             raise OptionError(
                 flag, f"code {format_codes(both)} is in both --{other} and --{flag}; pick one"
             )
+
+
+def _check_names(options: GeneratorOptions, given: set[str]) -> None:
+    """Names valid in JavaScript but broken in one of the chosen formats (issue 15)."""
+    for fmt in options.formats:
+        typed = fmt is Format.TS or options.types
+        problem = check_for_format(options.class_name, fmt, typed=typed)
+        if problem:
+            raise OptionError("class-name", f"{problem} (--format {fmt})")
+    if Format.IIFE in options.formats:
+        problem = check_iife_global(options.iife_global)
+        if problem:
+            flag = "global-name" if options.global_name else "class-name"
+            hint = "" if options.global_name else "; set --global-name to another name"
+            raise OptionError(flag, f"{problem} (--format iife){hint}")
 
 
 def shown_default(flag: str) -> str:

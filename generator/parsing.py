@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from generator.codes import FIRST_CODE, LAST_CODE, format_range, merge_ranges
 from generator.jsliteral import js_string
+from generator.limits import MAX_LIST_ITEMS
 
 # setTimeout fires at once for delays above 2**31 - 1 ms (~24.8 days), so nothing longer is a
 # delay the module could honour.
@@ -21,9 +22,10 @@ MAX_DURATION_MS = 2**31 - 1
 Scalar = str | int | float
 
 # [0-9], not \d: Python's \d also matches Arabic-Indic and other digits, which no one means.
-_DURATION = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?) *(?P<unit>ms|s)?")
+_DURATION = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?) *(?P<unit>ms|s|m)?")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_DURATION_HINT = "a duration such as 250ms, 2s, 1.5s or a whole number of milliseconds"
+_DURATION_HINT = "a duration with its unit, such as 250ms, 2s, 1.5s or 1m"
+_UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000}
 
 
 def _reject_bool(value: object) -> None:
@@ -32,33 +34,46 @@ def _reject_bool(value: object) -> None:
         raise ValueError(f"expected {_DURATION_HINT}, got a boolean")
 
 
+def _needs_unit(value: Scalar, number: str) -> ValueError:
+    # A bare number once meant milliseconds, so `--restart-delay 5` was 5 ms where everyone
+    # meant 5 s (issue 15). Now a unit is required, and the message carries the likely fix.
+    return ValueError(
+        f"a duration needs a unit (ms, s or m), got {_shown(value)}; did you mean {number}s?"
+    )
+
+
 def parse_duration(value: Scalar) -> int:
-    """Milliseconds from `250ms`, `2s`, `1.5s`, `750` (ms) or a number."""
+    """Milliseconds from `250ms`, `2s`, `1.5s` or `1m`. A bare number (text, or a TOML/JSON
+    number) is refused, except 0, which is 0 in any unit."""
     _reject_bool(value)
-    # Decimal, not float: 1.001s is 1001 ms exactly, where 1.001 * 1000 is 1000.9999999999999.
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"expected {_DURATION_HINT}, got {value!r}")
-        number, unit = Decimal(value), "ms"
-    else:
-        match = _DURATION.fullmatch(value.strip())
-        if not match:
-            raise ValueError(f"expected {_DURATION_HINT}, got {value!r}")
-        number, unit = Decimal(match["number"]), match["unit"] or "ms"
-    if number < 0:
-        raise ValueError(f"expected {_DURATION_HINT}, got {value!r}")
-    milliseconds = number * 1000 if unit == "s" else number
+            raise ValueError(f"expected {_DURATION_HINT}, got {_shown(value)}")
+        if value == 0:
+            return 0
+        raise _needs_unit(value, _shown(value))
+    match = _DURATION.fullmatch(value.strip())
+    if not match:
+        raise ValueError(f"expected {_DURATION_HINT}, got {_shown(value)}")
+    if match["unit"] is None:
+        if Decimal(match["number"]) == 0:
+            return 0
+        raise _needs_unit(value, match["number"])
+    # Decimal, not float: 1.001s is 1001 ms exactly, where 1.001 * 1000 is 1000.9999999999999.
+    milliseconds = Decimal(match["number"]) * _UNIT_MS[match["unit"]]
     if milliseconds > MAX_DURATION_MS:
         raise ValueError(
             f"{_shown(value)} is longer than the {MAX_DURATION_MS} ms a JavaScript timer can wait"
         )
     if milliseconds != milliseconds.to_integral_value():
-        raise ValueError(f"expected a whole number of milliseconds, got {value!r}")
+        raise ValueError(f"expected a whole number of milliseconds, got {_shown(value)}")
     return int(milliseconds)
 
 
 def _shown(value: Scalar) -> str:
     """`value` for a message, cut short: a 5,000-digit number should not fill the terminal."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        return f"(a number of {len(str(value))} digits)"
     text = repr(value) if not isinstance(value, int) else str(value)
     return text if len(text) <= 40 else f"{text[:37]}..."
 
@@ -77,12 +92,24 @@ def parse_window(value: Scalar) -> tuple[int, int]:
     low, separator, high = text.partition("-")
     if not separator:
         low = high = text
+    if not separator and not isinstance(value, str):
+        raise _needs_unit(value, _shown(value))
+    bare = [part.strip() for part in (low, high) if re.fullmatch(r" *[0-9.]+ *", part)]
+    if bare and any(Decimal(part) != 0 for part in bare if _NUMBER.fullmatch(part)):
+        fixed = "-".join(
+            f"{part.strip()}s" if re.fullmatch(r" *[0-9.]+ *", part) else part.strip()
+            for part in ((low, high) if separator else (low,))
+        )
+        raise ValueError(
+            f"each end of a range needs its unit (ms, s or m), got {_shown(text)}; "
+            f"did you mean {fixed}?"
+        )
     try:
         minimum, maximum = parse_duration(low), parse_duration(high)
     except ValueError as error:
         raise ValueError(f"expected MIN-MAX, such as 1s-5s; {error}") from None
     if minimum > maximum:
-        raise ValueError(f"MIN must not exceed MAX, got {text!r}")
+        raise ValueError(f"MIN must not exceed MAX, got {_shown(text)}")
     return minimum, maximum
 
 
@@ -119,31 +146,53 @@ def parse_count(value: Scalar, *, maximum: int, unlimited: str | None = None) ->
     return count
 
 
+_CODE_ITEM = re.compile(r"([0-9]{1,5}) *(?:- *([0-9]{1,5}))?")
+
+
 def parse_codes(value: Scalar | Iterable[Scalar]) -> frozenset[int]:
-    """Close codes from `1008,4400-4499` (or a list of such items); each within 1000-4999."""
+    """Close codes from `1008,4400-4499` (or a list of such items); each within 1000-4999.
+
+    At most MAX_LIST_ITEMS items and ranges in all. Ranges are merged before any is expanded,
+    so the cost is the number of items plus the 4,000 possible codes, never items x width."""
     _reject_bool(value)
     items = [value] if isinstance(value, str | int | float) else list(value)
-    codes: set[int] = set()
+    if len(items) > MAX_LIST_ITEMS:
+        raise ValueError(f"expected at most {MAX_LIST_ITEMS} codes or ranges, got {len(items)}")
+    parts: list[str] = []
     for item in items:
         _reject_bool(item)
-        for part in str(item).split(","):
-            part = part.strip()
-            if not part:
-                continue
-            match = re.fullmatch(r"([0-9]{1,5}) *(?:- *([0-9]{1,5}))?", part)
-            if not match:
-                raise ValueError(f"expected codes such as 1008,4400-4499, got {part!r}")
-            first = int(match[1])
-            last = int(match[2]) if match[2] else first
-            for code in (first, last):
-                if not FIRST_CODE <= code <= LAST_CODE:
-                    raise ValueError(
-                        f"close codes run from {FIRST_CODE} to {LAST_CODE}, got {code}"
-                    )
-            if first > last:
-                raise ValueError(f"a range runs from low to high, got {part!r}")
-            codes.update(range(first, last + 1))
+        if not isinstance(item, str | int):
+            raise ValueError(f"expected codes such as 1008,4400-4499, got {_shown(item)}")
+        parts += [part.strip() for part in str(item).split(",") if part.strip()]
+        if len(parts) > MAX_LIST_ITEMS:
+            raise ValueError(f"expected at most {MAX_LIST_ITEMS} codes or ranges")
+    ranges: list[tuple[int, int]] = []
+    for part in parts:
+        match = _CODE_ITEM.fullmatch(part)
+        if not match:
+            raise ValueError(f"expected codes such as 1008,4400-4499, got {_shown(part)}")
+        first = int(match[1])
+        last = int(match[2]) if match[2] else first
+        for code in (first, last):
+            if not FIRST_CODE <= code <= LAST_CODE:
+                raise ValueError(f"close codes run from {FIRST_CODE} to {LAST_CODE}, got {code}")
+        if first > last:
+            raise ValueError(f"a range runs from low to high, got {_shown(part)}")
+        ranges.append((first, last))
+    codes: set[int] = set()
+    for first, last in _merged(ranges):
+        codes.update(range(first, last + 1))
     return frozenset(codes)
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
 
 
 def format_codes(codes: Iterable[int]) -> str:

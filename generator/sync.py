@@ -5,7 +5,8 @@ work wsgen cannot recreate. A refusal writes nothing.
 The verdict lives in a `Report` that owns the exit code (black's `Report.return_code`); the
 command line only prints what it is handed and exits with that code. A problem that makes the
 request itself wrong (a folder given as a file, an unwritable path) raises `SyncError`, a usage
-error (exit 2).
+error (exit 2). Every file is inspected and every target checked before the first write, so a
+second target cannot fail halfway.
 """
 
 from __future__ import annotations
@@ -15,11 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import Target
-from generator.files import read_text_if_any, unified_diff, write_atomically
+from generator.files import (
+    check_target,
+    printable,
+    read_text_if_any,
+    unified_diff,
+    write_atomically,
+)
 from generator.header import MARKER, HeaderError, read_header
 from generator.options import GeneratorOptions
 from generator.outputs import plan_outputs
-from generator.vendored import State, Verdict, inspect_file, output_for
+from generator.vendored import State, Verdict, inspect_file, output_for, refusal_hint
 
 Say = Callable[[str], None]
 """Prints one line for the user (the command line sends these to stderr)."""
@@ -61,11 +68,12 @@ class Report:
 
 
 def shown_path(path: Path) -> str:
-    """Paths as the user would type them: relative to the working folder when inside it."""
+    """Paths as the user would type them: relative to the working folder when inside it, with
+    control characters escaped."""
     try:
-        return str(path.absolute().relative_to(Path.cwd()))
+        return printable(str(path.absolute().relative_to(Path.cwd())))
     except ValueError:
-        return str(path)
+        return printable(str(path))
 
 
 def plan_targets(targets: Iterable[Target]) -> list[Planned]:
@@ -125,7 +133,8 @@ def sync(
     show: Show,
 ) -> Report:
     """Compare each planned file with the disk, then report (--check, --diff) or write them all;
-    a refusal writes none."""
+    a refusal writes none. `command` is the user's own command line (without --check, --diff,
+    --force), which the refusal's hint repeats."""
     report = Report(check=check, files=len(planned))
     verdicts = [(plan, _inspect(plan)) for plan in planned]
     stale = [(plan, verdict) for plan, verdict in verdicts if not verdict.is_current]
@@ -144,10 +153,8 @@ def sync(
     for plan, verdict in refused:
         say(f"wsgen: refusing to overwrite {shown_path(plan.path)}: {verdict.reason}")
     if refused:
-        say(
-            f"wsgen: nothing written; see the difference with `wsgen {command} --diff`, or "
-            f"overwrite with `wsgen {command} --force`"
-        )
+        hint = refusal_hint({verdict.state for _plan, verdict in refused}, command)
+        say(f"wsgen: {printable(hint)}")
         return report
     for plan, _verdict in verdicts:
         _check_folder(plan)
@@ -164,9 +171,7 @@ def _would(verdict: Verdict) -> str:
 
 
 def _inspect(plan: Planned) -> Verdict:
-    if plan.path.is_dir():
-        raise SyncError(f"{plan.out_name}: {str(plan.path)!r} is a folder; give a file path")
-    try:
+    try:  # a folder, a FIFO or a device is refused here, as FileProblem (an OSError)
         return inspect_file(plan.path, plan.text, plan.options)
     except OSError as error:
         raise SyncError(
@@ -175,10 +180,14 @@ def _inspect(plan: Planned) -> Verdict:
 
 
 def _check_folder(plan: Planned) -> None:
-    if not plan.path.parent.is_dir():
+    """Everything that can be known before writing, for every file before the first write:
+    missing folders are created by the write, so only what would stop it is an error."""
+    try:
+        check_target(plan.path)
+    except OSError as error:
         raise SyncError(
-            f"{plan.out_name}: folder {str(plan.path.parent)!r} does not exist; create it first"
-        )
+            f"{plan.out_name}: cannot write {str(plan.path)!r}: {error.strerror or error}"
+        ) from None
 
 
 def _write(plan: Planned, verdict: Verdict, verb: str, say: Say) -> bool:

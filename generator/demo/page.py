@@ -88,8 +88,13 @@ def demo_command(options: GeneratorOptions, given: Mapping[str, object]) -> str:
     flags = options.to_flags()
     words = ["wsgen", "demo"]
     for spec in OPTION_SPECS:
-        if spec.flag in given:
-            words += [f"--{spec.flag}", shlex.quote(str(flags[spec.flag]))]
+        if spec.flag not in given:
+            continue
+        value = flags[spec.flag]
+        if isinstance(value, bool):  # a switch: --x or --no-x, no value
+            words.append(f"--{spec.flag}" if value else f"--no-{spec.flag}")
+        else:
+            words += [f"--{spec.flag}", shlex.quote(str(value))]
     return " ".join(words)
 
 

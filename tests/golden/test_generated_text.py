@@ -78,7 +78,7 @@ def test_flag_values_land_in_the_defaults_block() -> None:
             "backoff-factor": "1.5",
             "max-retries": "7",
             "connect-timeout": "3s",
-            "stable-after": "750",
+            "stable-after": "750ms",
             "queue-limit": "12",
         }
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator import __version__
-from generator.cli import app
+from generator.cli import _shell_word, app
 from generator.options import GeneratorOptions
 from generator.render import render_module
 
@@ -97,12 +98,66 @@ BAD_INPUTS = [
     (["--heartbeat-timeout", "5s"], "--heartbeat-timeout"),
     (["--heartbeat-message", "hi"], "--heartbeat-message"),
     (["--heartbeat", "1s", "--heartbeat-message", ""], "--heartbeat-message"),
-    (["--network-aware", "maybe"], "--network-aware"),
-    (["--retry-hint", "1"], "--retry-hint"),
-    (["--reconnect-hook", ""], "--reconnect-hook"),
-    (["--url-provider", "enabled"], "--url-provider"),
-    (["--manual-reconnect", "nope"], "--manual-reconnect"),
+    (["--restart-delay", "5"], "--restart-delay"),
+    (["--restart-delay", "1-5"], "--restart-delay"),
+    (["--connect-timeout", "10"], "--connect-timeout"),
+    (["--format", "cjs", "--class-name", "require"], "--class-name"),
+    (["--format", "ts", "--class-name", "Record"], "--class-name"),
+    (["--format", "iife", "--class-name", "location"], "--class-name"),
+    (["--format", "iife", "--global-name", "status"], "--global-name"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--restart-delay", "5"], "did you mean 5s?"),
+        (["--restart-delay", "1-5"], "did you mean 1s-5s?"),
+        (["--restart-delay", "1s-5"], "did you mean 1s-5s?"),
+    ],
+)
+def test_a_bare_number_is_refused_with_the_fix(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path / "s.js"), *arguments])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(message)
+
+
+def test_minutes_are_a_unit(tmp_path: Path) -> None:
+    out = tmp_path / "s.js"
+    result = runner.invoke(app, ["generate", "--out", str(out), "--backoff-max", "1m"])
+    assert result.exit_code == 0, result.stderr
+    assert "backoffMax: 60000," in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("flag", ["network-aware", "retry-hint", "manual-reconnect"])
+def test_switches_are_flag_pairs_and_take_no_value(tmp_path: Path, flag: str) -> None:
+    out = tmp_path / "s.js"
+    refused = runner.invoke(app, ["generate", "--out", str(out), f"--{flag}", "false"])
+    assert refused.exit_code == 2
+    assert list(tmp_path.iterdir()) == []
+    off = runner.invoke(app, ["generate", "--out", str(out), f"--no-{flag}"])
+    assert off.exit_code == 0, off.stderr
+    assert f'"{flag}": false' in out.read_text(encoding="utf-8").split("\n")[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "format"),
+    [("a.cjs", "cjs"), ("a.ts", "ts"), ("a.mts", "ts"), ("a.mjs", "esm"), ("a.iife.js", "iife")],
+)
+def test_the_ending_of_out_picks_the_format(tmp_path: Path, name: str, format: str) -> None:
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path / name)])
+    assert result.exit_code == 0, result.stderr
+    header = (tmp_path / name).read_text(encoding="utf-8").split("\n")[1]
+    assert f'"format": "{format}"' in header
+
+
+def test_a_format_that_contradicts_the_ending_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path / "a.cjs"), "--format", "esm"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("wsgen: error: --format: 'a.cjs' is named as cjs output")
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(("arguments", "flag"), BAD_INPUTS)
@@ -126,14 +181,19 @@ def test_bad_input_leaves_an_existing_file_as_it_was(tmp_path: Path) -> None:
     assert out.read_text() == "// mine\n"
 
 
-def test_missing_output_folder_is_a_usage_error(tmp_path: Path) -> None:
-    out = tmp_path / "missing" / "socket.js"
+def test_missing_output_folders_are_created(tmp_path: Path) -> None:
+    out = tmp_path / "src" / "vendor" / "socket.js"
     result = runner.invoke(app, ["generate", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == render_module(GeneratorOptions())
+
+
+def test_a_file_where_a_folder_must_be_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "src").write_text("a file", encoding="utf-8")
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path / "src" / "x" / "socket.js")])
     assert result.exit_code == 2
-    assert result.stderr.strip() == (
-        f"wsgen: error: --out: folder '{out.parent}' does not exist; create it first"
-    )
-    assert not out.parent.exists()
+    assert result.stderr.strip().endswith(f"{str(tmp_path / 'src')!r} is not a folder")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["src"]
 
 
 def test_unwritable_output_is_a_usage_error_and_leaves_no_temp_file(
@@ -280,3 +340,58 @@ def test_wsgen_alone_prints_help_and_no_error_line() -> None:
     result = run_console_script()
     assert "Usage: wsgen" in result.stdout
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("command", [[], ["generate"], ["update"], ["codes"], ["explain"]])
+def test_help_shows_what_users_type_not_internal_types(command: list[str]) -> None:
+    # Through the console script's main(), which is what tidies the help.
+    shown = subprocess.run(
+        [sys.executable, "-m", "generator", *command, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
+        check=True,
+    ).stdout
+    for internal in ("<bool>", "<list", "<str>", "<Path>", "{FILE", "<path>"):
+        assert internal not in shown, internal
+    if command == ["update"]:
+        assert "Usage: wsgen update [OPTIONS] FILE..." in shown
+
+
+def test_a_value_after_a_switch_names_the_flag_to_write() -> None:
+    refused = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "--out", "-", "--network-aware", "off"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(
+        "wsgen: error: --network-aware takes no value; write --no-network-aware"
+    )
+
+
+def test_format_values_complete_after_a_comma() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "generator"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "_WSGEN_COMPLETE": "complete_bash",
+            "COMP_WORDS": "wsgen generate --format esm,",
+            "COMP_CWORD": "3",
+        },
+    )
+    assert completed.stdout.split() == ["esm,cjs", "esm,iife", "esm,ts"]
+
+
+@pytest.mark.parametrize(
+    "word", ["", "src/x.js", "--stop-on", "4401,4403-4499", "a b", "it's", "$HOME", "é", "x;y"]
+)
+def test_a_hint_quotes_each_word_as_shlex_does(word: str) -> None:
+    """The repeated command is pasted into a shell: quoted as shlex.quote would, without
+    importing shlex on every run."""
+    assert _shell_word(word) == shlex.quote(word)

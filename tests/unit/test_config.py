@@ -254,3 +254,15 @@ def test_stdout_prints_the_single_targets_module_with_its_config(
     assert result.exit_code == 0
     assert result.stdout == render_module(build_options({"queue-limit": "3"}))
     assert not (tmp_path / "a.js").exists()
+
+
+def test_a_plain_js_out_keeps_the_configs_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, '[tool.wsgen]\nformat = "iife"\n')
+    result = wsgen("generate", "--out", "public/socket.js")
+    assert result.exit_code == 0, result.stderr
+    assert '"format": "iife"' in (tmp_path / "public" / "socket.js").read_text().split("\n")[1]
+    cjs = wsgen("generate", "--out", "public/socket.cjs")
+    assert cjs.exit_code == 0, cjs.stderr
+    assert '"format": "cjs"' in (tmp_path / "public" / "socket.cjs").read_text().split("\n")[1]

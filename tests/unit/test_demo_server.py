@@ -81,6 +81,12 @@ def test_command_line_shows_given_flags_normalised_in_spec_order() -> None:
     assert demo_command(options, given) == "wsgen demo --restart-delay 500ms-1s --queue-limit 10"
 
 
+def test_command_line_shows_a_switch_as_the_flag_a_user_types() -> None:
+    given = {"network-aware": False, "retry-hint": True}
+    options = build_options(given)
+    assert demo_command(options, given) == "wsgen demo --no-network-aware --retry-hint"
+
+
 def test_a_restart_by_default_is_over_before_the_first_reconnect() -> None:
     assert default_down_for(build_options({"restart-delay": "500ms-1s"})) == 0.2
     assert default_down_for(build_options({})) == 0.5

@@ -10,6 +10,7 @@ Set WSGEN_BATTERY_EXAMPLES=500 for a deeper, randomised run than CI's fixed one.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import math
@@ -32,14 +33,21 @@ from hypothesis import strategies as st
 
 from generator.cli import generate
 from generator.codes import Action, lookup
+from generator.config import resolve_targets
+from generator.formats import format_for_path
 from generator.header import MARKER
 from generator.identifiers import (
+    BROWSER_GLOBALS,
+    COMMONJS_WRAPPER_NAMES,
     GLOBALS_USED_BY_MODULE,
     NAMES_DECLARED_BY_MODULE,
     RESERVED_WORDS,
+    TYPESCRIPT_TYPE_NAMES,
     check_identifier,
+    check_iife_global,
 )
 from generator.jsliteral import js_string
+from generator.limits import MAX_FILE_BYTES, MAX_LIST_ITEMS
 from generator.options import MAX_COUNT, OPTION_SPECS, build_options
 from generator.outputs import plan_outputs
 from generator.parsing import MAX_DURATION_MS, MAX_MESSAGE_LITERAL
@@ -102,6 +110,15 @@ class Case:
             culprits.add("class-name")
         if self.flags.get("global-name") in refused_names:
             culprits.add("global-name")
+        typed = self.format == "ts" or self.flags.get("types") == "--types"
+        if (self.format == "cjs" and self.class_name in COMMONJS_WRAPPER_NAMES) or (
+            typed and self.class_name in TYPESCRIPT_TYPE_NAMES
+        ):
+            culprits.add("class-name")
+        if self.format == "iife" and check_iife_global(
+            self.flags.get("global-name") or self.class_name
+        ):
+            culprits.add("global-name" if self.flags.get("global-name") else "class-name")
         return culprits or None
 
     @property
@@ -113,10 +130,13 @@ class Case:
 def duration_texts(milliseconds: int) -> st.SearchStrategy[str]:
     """Every way a user may write `milliseconds`."""
     seconds = format(Decimal(milliseconds) / 1000, "f")
+    minutes = [f"{milliseconds // 60_000}m"] if milliseconds % 60_000 == 0 else []
+    bare = ["0", "0.0"] if milliseconds == 0 else []  # only 0 needs no unit
     return st.sampled_from(
         [
+            *bare,
+            *minutes,
             f"{milliseconds}ms",
-            str(milliseconds),
             f"{milliseconds} ms",
             f"  {milliseconds}ms\t",
             f"{seconds}s",
@@ -138,6 +158,7 @@ code_ranges = st.tuples(codes, st.integers(0, 60)).map(
 identifiers = st.one_of(
     st.from_regex(r"[A-Za-z_$][A-Za-z0-9_$]{0,24}", fullmatch=True),
     st.sampled_from(sorted(RESERVED_WORDS | GLOBALS_USED_BY_MODULE | NAMES_DECLARED_BY_MODULE)),
+    st.sampled_from(sorted(COMMONJS_WRAPPER_NAMES | TYPESCRIPT_TYPE_NAMES | BROWSER_GLOBALS)),
     st.sampled_from(["constructor", "prototype", "async", "of", "get", "__proto__", "$", "_"]),
 )
 
@@ -232,9 +253,6 @@ FEATURE_SWITCHES = [
     "url-provider",
     "manual-reconnect",
 ]
-switch_words = st.sampled_from(["on", "off", "true", "false", "yes", "no"]).flatmap(
-    lambda word: st.sampled_from([word, word.upper(), word.title(), f" {word} "])
-)
 # Heartbeat messages: hostile text within the limit (55 columns as a JS literal) and beyond it.
 messages = st.one_of(
     st.sampled_from(['{"type":"ping"}', "it's", "</script>", "\\u2028", "\u2028", "x" * 53]),
@@ -246,8 +264,8 @@ def draw_features(draw: st.DrawFn, chosen: set[str], case: Case) -> None:
     """The optional features: switches leave DEFAULTS alone; the heartbeat's three settings
     land there only with --heartbeat, and without it only their defaults are allowed."""
     for flag in FEATURE_SWITCHES:
-        if flag in chosen:
-            case.flags[flag] = draw(switch_words)
+        if flag in chosen:  # a pair of flags on the command line: --x or --no-x
+            case.flags[flag] = draw(st.sampled_from([f"--{flag}", f"--no-{flag}"]))
     interval = None
     if "heartbeat" in chosen:
         interval = draw(st.one_of(st.none(), positive_durations))
@@ -387,9 +405,10 @@ any_flags = st.dictionaries(
 def expected_files(flags: dict[str, Any], out: Path) -> dict[Path, str] | None:
     """The files and texts Python plans for these values, or None when it refuses them."""
     try:
-        options = build_options(flags)
+        [target] = resolve_targets(None, flags, str(out))  # --out's ending may pick the format
     except ValueError:
         return None
+    options = target.options
     return {output.path: output.render(options) for output in plan_outputs(options, out)}
 
 
@@ -530,7 +549,10 @@ def test_any_config_value_is_rendered_safely_or_refused_naming_file_and_key(
             result = wsgen("generate", "--config", str(config))
             if result.exit_code == 0:
                 # Outputs are named by file_names (no "/"), so they land in this folder.
-                options = build_options(values)
+                implied = format_for_path(Path(out))
+                options = build_options(
+                    {"format": str(implied), **values} if implied is not None else values
+                )
                 for output in plan_outputs(options, Path(out)):
                     written = folder / output.path
                     assert written.read_text(encoding="utf-8") == output.render(options)
@@ -584,12 +606,11 @@ def test_output_paths_anywhere_are_written_exactly_or_refused(
     with workspace() as folder:
         out = folder / "missing" / name if missing_folder else folder / name
         result = wsgen("generate", "--out", str(out))
-        if missing_folder:
-            assert_refused(result, {"out"}, folder, set())
-            assert "does not exist" in result.stderr
-        else:
-            assert result.exit_code == 0, result.stderr
-            assert [path.name for path in folder.iterdir()] == [name]
+        expected = expected_files({}, out)
+        assert expected is not None
+        assert result.exit_code == 0, result.stderr
+        assert [path.name for path in out.parent.iterdir()] == [name]  # folders are created
+        assert out.read_text(encoding="utf-8") == expected[out]
 
 
 @pytest.mark.parametrize("refusal", ["mkstemp", "replace"])
@@ -654,3 +675,289 @@ def test_every_global_the_template_reads_is_refused_as_a_class_name() -> None:
     assert {"Math", "Object", "setTimeout", "EventTarget", "DOMException"} <= names, names
     accepted = [name for name in sorted(names) if _is_identifier(name)]
     assert accepted == [], "these would shadow a global the module uses"
+
+
+# --- issue 15: inputs that crashed, hung, burnt CPU or wrote where they should not -----------
+
+ESCAPE = "\x1b]0;pwned\x07\x1b[31m"
+
+
+def assert_one_line_error(result: Any, *, code: int = 2) -> str:
+    assert result.exit_code == code, (result.exit_code, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr, "raw escape printed"
+    return lines[0]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes() if path.is_file() else b"<dir>"
+        for path in sorted(folder.rglob("*"))
+        if not path.is_fifo()
+    }
+
+
+nested_json = st.tuples(st.integers(1, 200_000), st.sampled_from(["[", '{"a":'])).map(
+    lambda shape: shape[1] * shape[0]
+)
+
+
+@battery
+@given(nested_json, st.sampled_from(["update", "check", "generate"]))
+def test_a_deeply_nested_header_is_refused_in_one_line(opening: str, how: str) -> None:
+    with workspace() as folder:
+        out = folder / "socket.js"
+        text = f'{MARKER}\n// wsgen 0.1.0 {{"stop-on": {opening}1}}\n'
+        out.write_text(text, encoding="utf-8")
+        if how == "update":
+            result = wsgen("update", str(out))
+            line = assert_one_line_error(result)
+            assert "its wsgen header is invalid" in line
+        else:
+            result = wsgen("generate", "--out", str(out), *(["--check"] if how == "check" else []))
+            # A broken header is protected work: refused (exit 1) with a reason, never a crash.
+            assert result.exit_code == 1, result.stderr
+            assert "Traceback" not in result.stderr
+        assert out.read_text(encoding="utf-8") == text
+
+
+@battery
+@given(st.integers(1, 3000), st.sampled_from(["a = ", "a = {b = ", "[[a]]\n"]))
+def test_deeply_nested_toml_is_refused_in_one_line(depth: int, shape: str) -> None:
+    with workspace() as folder:
+        config = folder / "wsgen.toml"
+        body = {"a = ": "[" * depth + "]" * depth, "a = {b = ": "[" * depth + "1" + "]" * depth}
+        config.write_text(body.get(shape, "[[a]]\n" * min(depth, 50)) + "\n", encoding="utf-8")
+        result = wsgen("generate", "--config", str(config))
+        line = assert_one_line_error(result)
+        assert line.startswith(f"wsgen: error: {config}: ")
+        assert snapshot(folder).keys() == {"wsgen.toml"}
+
+
+@battery
+@given(st.sampled_from(["1", '"x"', "[1, 2]", "true", "1.5", '"wsgen"', '["wsgen"]']))
+def test_a_tool_entry_that_is_not_a_table_is_refused_also_from_a_subfolder(value: str) -> None:
+    with workspace() as folder:
+        (folder / ".git").mkdir()
+        (folder / "pyproject.toml").write_text(f"tool = {value}\n", encoding="utf-8")
+        (folder / "web" / "src").mkdir(parents=True)
+        with contextlib.chdir(folder / "web" / "src"):
+            searched = wsgen("generate")
+        explicit = wsgen("generate", "--config", str(folder / "pyproject.toml"))
+        for result in (searched, explicit):
+            line = assert_one_line_error(result)
+            assert "tool: expected a table" in line
+        assert not (folder / "web" / "src" / "output").exists()
+
+
+@battery
+@given(st.integers(256, 400), st.booleans())
+def test_a_name_too_long_for_the_file_system_is_refused(length: int, nested: bool) -> None:
+    with workspace() as folder:
+        name = "a" * (length - 3) + ".js"
+        out = folder / name / "socket.js" if nested else folder / name
+        result = wsgen("generate", "--out", str(out))
+        line = assert_one_line_error(result)
+        assert line.startswith("wsgen: error: --out: ")
+        assert list(folder.iterdir()) == []
+
+
+@battery
+@given(st.integers(200, 255))
+def test_a_long_name_that_fits_is_written_without_a_temp_name_overflow(length: int) -> None:
+    with workspace() as folder:
+        out = folder / ("b" * (length - 3) + ".js")
+        result = wsgen("generate", "--out", str(out))
+        assert result.exit_code == 0, result.stderr
+        assert [path.name for path in folder.iterdir()] == [out.name]
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize("command", ["generate", "update"])
+def test_a_fifo_is_neither_read_nor_written(tmp_path: Path, command: str, force: list[str]) -> None:
+    fifo = tmp_path / "socket.js"
+    os.mkfifo(fifo)
+    if command == "generate":
+        result = wsgen("generate", "--out", str(fifo), *force)
+    else:
+        result = wsgen("update", str(fifo))
+    line = assert_one_line_error(result)
+    assert "it is a FIFO; wsgen reads and writes only regular files" in line
+    assert fifo.is_fifo()
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])
+def test_a_device_is_never_read_or_replaced(device: str) -> None:
+    assert_one_line_error(wsgen("update", device))
+    result = wsgen("generate", "--out", device, "--force")
+    assert "it is a device" in assert_one_line_error(result)
+    assert Path(device).is_char_device()
+
+
+def test_a_file_too_large_to_be_generated_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "socket.js"
+    with big.open("wb") as stream:
+        stream.truncate(MAX_FILE_BYTES + 1)
+    assert "larger than" in assert_one_line_error(wsgen("update", str(big)))
+
+
+@battery
+@given(
+    st.integers(MAX_LIST_ITEMS + 1, 100_000),
+    st.sampled_from(["1000-4999", "4400-4499", "1008"]),
+    st.booleans(),
+)
+def test_a_header_with_a_huge_code_list_is_refused_at_once(
+    count: int, item: str, as_list: bool
+) -> None:
+    with workspace() as folder:
+        out = folder / "socket.js"
+        value = [item] * count if as_list else ",".join([item] * count)
+        text = f"{MARKER}\n// wsgen 0.1.0 {json.dumps({'stop-on': value})}\n"
+        out.write_text(text, encoding="utf-8")
+        line = assert_one_line_error(wsgen("update", str(out)))
+        assert f"at most {MAX_LIST_ITEMS} codes or ranges" in line
+
+
+def test_the_widest_code_list_allowed_costs_its_items_not_their_width() -> None:
+    # 1,000 ranges each 4,000 codes wide: merged first, so 4,000 codes are expanded, once.
+    codes = build_options({"stop-on": ",".join(["1000-4999"] * MAX_LIST_ITEMS)}).stop_on
+    assert len(codes) == 4000
+
+
+@pytest.mark.parametrize(
+    ("flags", "flag", "reason"),
+    [
+        (["--format", "cjs", "--class-name", name], "--class-name", "CommonJS")
+        for name in sorted(COMMONJS_WRAPPER_NAMES - GLOBALS_USED_BY_MODULE)
+    ]
+    + [
+        (["--format", "ts", "--class-name", name], "--class-name", "TypeScript type")
+        for name in ["string", "Array", "Record", "BinaryType", "Partial"]
+    ]
+    + [(["--types", "--class-name", "EventListener"], "--class-name", "TypeScript type")]
+    + [
+        (["--format", "iife", "--global-name", name], "--global-name", "window")
+        for name in ["name", "status", "top", "location", "parent", "origin", "onload"]
+    ]
+    + [(["--format", "iife", "--class-name", "location"], "--class-name", "window")],
+)
+def test_names_reserved_by_the_format_are_refused_with_the_reason(
+    tmp_path: Path, flags: list[str], flag: str, reason: str
+) -> None:
+    out = tmp_path / "socket.js"
+    line = assert_one_line_error(wsgen("generate", "--out", str(out), *flags))
+    assert line.startswith(f"wsgen: error: {flag}: ") and reason in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@battery
+@given(st.sampled_from([0o600, 0o640, 0o644, 0o664, 0o755]), st.sampled_from([0o022, 0o077, 0o002]))
+def test_a_rewrite_keeps_the_mode_and_a_new_file_honours_the_umask(mode: int, umask: int) -> None:
+    with workspace() as folder:
+        kept = folder / "kept.js"
+        assert wsgen("generate", "--out", str(kept)).exit_code == 0
+        kept.chmod(mode)
+        assert wsgen("generate", "--out", str(kept), "--stop-on", "4401").exit_code == 0
+        assert kept.stat().st_mode & 0o777 == mode
+        previous = os.umask(umask)
+        try:
+            fresh = folder / "fresh.js"
+            assert wsgen("generate", "--out", str(fresh)).exit_code == 0
+        finally:
+            os.umask(previous)
+        assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@battery
+@given(st.sampled_from(["../x.js", "../../x.js", "a/../../x.js", "/tmp/x.js", "./../x.js", ".."]))
+def test_a_config_cannot_write_outside_its_folder(out: str) -> None:
+    with workspace() as folder:
+        project = folder / "project"
+        project.mkdir()
+        config = project / "wsgen.toml"
+        config.write_text(f"out = {json.dumps(out)}\n", encoding="utf-8")
+        line = assert_one_line_error(wsgen("generate", "--config", str(config)))
+        assert "leaves the folder of the config" in line
+        assert snapshot(folder).keys() == {"project", "project/wsgen.toml"}
+        # The flag may say otherwise: --out is the user's own choice.
+        outside = folder / "x.js"
+        assert wsgen("generate", "--config", str(config), "--out", str(outside)).exit_code == 0
+        assert outside.is_file()
+
+
+def test_with_two_targets_a_failing_second_writes_neither(tmp_path: Path) -> None:
+    config = tmp_path / "wsgen.toml"
+    (tmp_path / "blocked").write_text("a file where a folder must be", encoding="utf-8")
+    config.write_text(
+        '[[targets]]\nout = "first/socket.js"\n\n[[targets]]\nout = "blocked/socket.js"\n',
+        encoding="utf-8",
+    )
+    before = snapshot(tmp_path)
+    line = assert_one_line_error(wsgen("generate", "--config", str(config)))
+    assert "is not a folder" in line
+    assert snapshot(tmp_path) == before
+
+
+@battery
+@given(st.text(min_size=1, max_size=8).map(lambda text: f"x{ESCAPE}{text}"))
+def test_printed_paths_and_versions_never_carry_raw_control_characters(name: str) -> None:
+    name = name.replace("/", "_").replace("\x00", "")
+    with workspace() as folder:
+        # A version with an escape, as a hostile vendored file could record it.
+        out = folder / "socket.js"
+        out.write_text(
+            render_module(build_options({})).replace("wsgen 0.1.0", f"wsgen 0.0{ESCAPE}", 1),
+            encoding="utf-8",
+        )
+        for result in (
+            wsgen("generate", "--out", str(out), "--check"),
+            wsgen("update", "--check", str(out)),
+            wsgen("generate", "--out", str(folder / name)),
+            wsgen("generate", "--out", str(folder / name / "x" / "y.js")),
+            wsgen("generate", "--config", str(folder / f"{name}.toml")),
+        ):
+            assert "\x1b" not in result.stderr and "\x07" not in result.stderr, result.stderr
+
+
+@battery
+@given(
+    st.sampled_from(["restart-delay", "backoff-initial", "connect-timeout", "heartbeat"]),
+    st.integers(1, 10_000),
+    st.booleans(),
+)
+def test_a_bare_number_is_refused_with_the_fix_in_flags_and_config(
+    flag: str, number: int, in_config: bool
+) -> None:
+    with workspace() as folder:
+        if in_config:
+            config = folder / "wsgen.toml"
+            config.write_text(f"{flag} = {number}\n", encoding="utf-8")
+            result = wsgen("generate", "--config", str(config))
+        else:
+            result = wsgen("generate", "--out", str(folder / "s.js"), f"--{flag}", str(number))
+        line = assert_one_line_error(result)
+        assert line.endswith(f"did you mean {number}s?"), line
+        assert sorted(path.name for path in folder.iterdir()) == (["wsgen.toml"] * in_config)
+
+
+def test_an_unwritable_folder_of_the_second_target_writes_neither(tmp_path: Path) -> None:
+    config = tmp_path / "wsgen.toml"
+    (tmp_path / "locked").mkdir()
+    config.write_text(
+        '[[targets]]\nout = "first/socket.js"\n\n[[targets]]\nout = "locked/socket.js"\n',
+        encoding="utf-8",
+    )
+    real_access = os.access
+    locked = tmp_path / "locked"
+
+    def access(path: Any, mode: int) -> bool:  # root may write anywhere; a user may not
+        return Path(path) != locked and real_access(path, mode)
+
+    before = snapshot(tmp_path)
+    with mock.patch("os.access", side_effect=access):
+        line = assert_one_line_error(wsgen("generate", "--config", str(config)))
+    assert "is not writable" in line
+    assert snapshot(tmp_path) == before
