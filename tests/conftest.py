@@ -15,6 +15,22 @@ from tests.support.node import ensure_node_packages
 
 RenderTo = Callable[..., Path]
 
+# Tiers: a test that needs a real network, Node processes, Chromium or the npm tools is "slow";
+# `pytest -m "not slow"` runs the rest (text, golden, CLI, virtual-clock logic) in seconds.
+SLOW_MARKERS = ("node", "browser", "tools", "heavy")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark slow tests, and put every CPU-heavy one in one xdist group (one worker, in turn),
+    so two soaks or storms never load the machine at the same time. Runs before xdist reads
+    the groups (`--dist loadgroup` in pyproject)."""
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("heavy"):
+            item.add_marker(pytest.mark.xdist_group("heavy"))
+
 
 @pytest.fixture
 def render_to(tmp_path: Path) -> RenderTo:

@@ -26,7 +26,7 @@ from tests.support.soak import (
     soak_configs,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.heavy]
 
 CLIENTS = 5
 

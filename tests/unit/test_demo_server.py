@@ -309,6 +309,7 @@ def read_line(stream: Any, timeout: float = 20) -> str:
     return line
 
 
+@pytest.mark.slow
 def test_demo_prints_its_url_serves_and_stops_cleanly_on_ctrl_c() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "demo", "--port", "0", "--restart-delay", "500ms-1s"],

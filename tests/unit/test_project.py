@@ -26,6 +26,7 @@ def test_ruff_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_mypy_is_clean() -> None:
     result = run(sys.executable, "-m", "mypy", "generator")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -58,6 +59,7 @@ def install(environment: Path, *requirements: str) -> Path:
     return python
 
 
+@pytest.mark.slow
 def test_installed_wheel_renders_the_same_bytes_as_the_source_tree(
     tmp_path: Path, wheel: Path
 ) -> None:
@@ -74,6 +76,7 @@ def test_installed_wheel_renders_the_same_bytes_as_the_source_tree(
     assert out.read_text(encoding="utf-8") == render_module(GeneratorOptions())
 
 
+@pytest.mark.slow
 def test_oldest_supported_jinja2_and_typer_render_the_same_bytes(
     tmp_path: Path, wheel: Path
 ) -> None:
