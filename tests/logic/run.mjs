@@ -12,7 +12,8 @@
 //   message (data, from the server on the open socket), serverClose (code, reason), drop,
 //   online, offline, show, hide.
 // - globals: { online, hidden } fakes the browser's navigator.onLine, window events and document.
-// Output: { log: [[t, kind, fields]], draws: [...], timers: live timers at the end, readyState }.
+// Output: { log: [[t, kind, fields]], draws: [...], timers: the module's live timers at the end,
+//   listeners: its window listeners at the end, readyState }.
 import { pathToFileURL } from "node:url";
 import { installVirtualClock } from "../../bench/js/virtual-clock.mjs";
 
@@ -55,10 +56,18 @@ globalThis.clearTimeout = (id) => {
   clear(id);
 };
 
+let listeners = 0;
 if (scenario.globals) {
   const windowEvents = new EventTarget();
-  globalThis.addEventListener = windowEvents.addEventListener.bind(windowEvents);
-  globalThis.removeEventListener = windowEvents.removeEventListener.bind(windowEvents);
+  // Counted, so a test sees whether the module removed what it added.
+  globalThis.addEventListener = (...args) => {
+    listeners += 1;
+    windowEvents.addEventListener(...args);
+  };
+  globalThis.removeEventListener = (...args) => {
+    listeners -= 1;
+    windowEvents.removeEventListener(...args);
+  };
   globalThis.dispatchEvent = windowEvents.dispatchEvent.bind(windowEvents);
   const document = new EventTarget();
   document.hidden = !!scenario.globals.hidden;
@@ -216,5 +225,5 @@ for (const action of scenario.actions ?? []) {
 }
 await clock.runUntil(scenario.until ?? 60_000);
 process.stdout.write(
-  JSON.stringify({ log, draws, timers: live.size, readyState: socket.readyState }),
+  JSON.stringify({ log, draws, timers: live.size, listeners, readyState: socket.readyState }),
 );

@@ -129,6 +129,19 @@ def test_1008_stops_for_good(module: Any) -> None:
     assert [(event["code"], event["reason"]) for event in run.of("close")] == [(1008, "policy")]
 
 
+@pytest.mark.parametrize("code", [4401, 4403, 4499])
+def test_stop_on_codes_and_ranges_stop_to_their_last_code(module: Any, code: int) -> None:
+    run = run_scenario(module(stop_on="4401,4403-4499"), attempts=closes(code), until=60_000)
+    assert run.of("reconnecting") == []
+    assert [event["code"] for event in run.of("close")] == [code]
+
+
+def test_retry_on_1000_reconnects_with_backoff(module: Any) -> None:
+    run = run_scenario(module(retry_on="1000", backoff_initial="1s"), attempts=closes(1000))
+    [event] = run.of("reconnecting")
+    assert event["delay"] == round(run.draws[0] * 1000)
+
+
 def test_1013_backs_off_but_never_sooner_than_the_restart_window_end(module: Any) -> None:
     flags = {"restart_delay": "1s-5s", "backoff_initial": "1s", "backoff_max": "60s"}
     run = run_scenario(module(**flags), attempts=closes(*[1013] * 6), until=600_000)
@@ -318,3 +331,4 @@ def test_no_wake_listener_is_left_after_the_final_close(module: Any) -> None:
     )
     assert run.times("attempt") == [0]
     assert run.timers == 0
+    assert run.listeners == 0, "the window keeps no listener of a finished socket"

@@ -24,9 +24,10 @@ function seededRandom(seed) {
 /**
  * A WebSocket class that names its ordinal in the URL (`&socket=K`, so the server's records say
  * which object a connection belongs to) and notes in `wired[n]` the ordinal of the socket that
- * message n was written to.
+ * message n was written to, and in `wiredAt[n]` when (Date.now(), the wall clock the server's
+ * close-sent times use too).
  */
-function tracedWebSocket(WebSocketBase, wired, sockets, report) {
+function tracedWebSocket(WebSocketBase, wired, wiredAt, sockets, report) {
   class TracedWebSocket extends WebSocketBase {
     constructor(url, ...rest) {
       const ordinal = ++sockets.made;
@@ -38,7 +39,10 @@ function tracedWebSocket(WebSocketBase, wired, sockets, report) {
       // Numbered messages are JSON; anything else (a heartbeat) is the module's own.
       if (data.startsWith("{")) {
         const { n } = JSON.parse(data);
-        if (n) wired[n] = this.ordinal;
+        if (n) {
+          wired[n] = this.ordinal;
+          wiredAt[n] = Date.now();
+        }
       }
       super.send(data);
     }
@@ -68,6 +72,7 @@ export function runSoakClient(config, report) {
   const [minGap, maxGap] = config.every || [10, 60];
   const burstChance = config.burst ?? 0.03;
   const wired = [];
+  const wiredAt = [];
   const queued = [];
   const refused = [];
   const sockets = { made: 0 };
@@ -84,7 +89,7 @@ export function runSoakClient(config, report) {
     : target;
   const socket = new config.SocketClass(url, undefined, {
     ...config.options,
-    WebSocket: tracedWebSocket(config.WebSocket, wired, sockets, report),
+    WebSocket: tracedWebSocket(config.WebSocket, wired, wiredAt, sockets, report),
   });
 
   function sendOne() {
@@ -133,6 +138,7 @@ export function runSoakClient(config, report) {
       queued,
       refused,
       wired: Array.from(wired, (ordinal) => ordinal || 0),
+      wiredAt: Array.from(wiredAt, (at) => at || 0),
     });
   });
 

@@ -27,6 +27,7 @@ class Run:
     log: list[tuple[int, str, dict[str, Any]]]
     draws: list[float]
     timers: int
+    listeners: int
     ready_state: int
 
     def of(self, kind: str) -> list[dict[str, Any]]:
@@ -48,5 +49,9 @@ def run_scenario(module: Path, **scenario: Any) -> Run:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     return Run(
-        [tuple(row) for row in data["log"]], data["draws"], data["timers"], data["readyState"]
+        [tuple(row) for row in data["log"]],
+        data["draws"],
+        data["timers"],
+        data["listeners"],
+        data["readyState"],
     )

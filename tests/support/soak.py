@@ -10,9 +10,13 @@ Invariants (each breach is a line in `SoakReport.violations`):
   and each connection delivers a prefix of what was written to its socket. The tail it did not
   deliver was in flight when the connection died, which is inherent (WebSocket has no
   acknowledgements: data handed to an open socket dies with the connection) when the connection
-  died without a close handshake (dropped TCP, or a silent half-open peer), or, in a browser,
-  when the server's close frame crossed it. Those losses are counted, split by whether the
-  message was sent while open or queued and flushed on the next open; any other loss is a breach.
+  died without a close handshake (dropped TCP, or a silent half-open peer), or when the message
+  was handed to the socket at or after the moment the server sent its Close frame (the frame
+  was on its way; the client could not know). That is decided from recorded times, the
+  client's `wiredAt` (Date.now()) against the server's `close_sent_at` (time.time(), the same
+  wall clock), never by chance. Those losses are counted, split by whether the message was
+  sent while open or queued and flushed on the next open; any other loss is a breach: the
+  module held it, or handed it over before the server's Close.
 - Each client ends exactly once, with the server's final 1000 or, for clients told to, with its
   own `close()` called at a random moment of the chaos (open, connecting, waiting to retry, on a
   half-open connection); after either it makes no other attempt, and of its messages only the
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import tempfile
 import time
@@ -129,13 +134,8 @@ def reconnect_cause(event: dict[str, Any], opened: bool) -> str:
     return str(event["code"])
 
 
-def check_soak(
-    server: ServerRecords, runs: Sequence[ClientRun], close_crossing_loses: bool = False
-) -> SoakReport:
-    """Check every invariant for every client. `close_crossing_loses`: the client's WebSocket
-    discards what it has not yet put on the wire once the server's close frame arrives
-    (browsers do, as RFC 6455 §1.4 allows; Node's `ws` has written it already), so a loss on a
-    connection the server closed with a handshake is inherent too, if it is the tail."""
+def check_soak(server: ServerRecords, runs: Sequence[ClientRun]) -> SoakReport:
+    """Check every invariant for every client (the same rules for Node and browsers)."""
     report = SoakReport(faults=Counter(server.faults))
     report.counts["clients"] = len(runs)
     report.counts["connections"] = len(server.connections)
@@ -143,15 +143,13 @@ def check_soak(
     report.counts["refusal windows"] = len(server.down_periods)
     report.counts["heartbeats answered"] = server.heartbeats
     for run in runs:
-        _check_client(run, server, report, close_crossing_loses)
+        _check_client(run, server, report)
     exits = [run.exit_after_close for run in runs if run.exit_after_close is not None]
     report.max_exit_after_close = max(exits) if exits else None
     return report
 
 
-def _check_client(
-    run: ClientRun, server: ServerRecords, report: SoakReport, close_crossing_loses: bool
-) -> None:
+def _check_client(run: ClientRun, server: ServerRecords, report: SoakReport) -> None:
     def breach(message: str) -> None:
         report.violations.append(f"client {run.client}: {message}")
 
@@ -190,6 +188,7 @@ def _check_client(
     queued = set(close["queued"])
     refused = set(close["refused"])
     wired: list[int] = close["wired"]  # wired[n]: ordinal of the socket message n went out on
+    wired_at: list[int] = close["wiredAt"]  # wired_at[n]: when (Date.now(), ms)
     report.counts["messages sent"] += sent
     report.counts["sent while open"] += sent - len(queued)
     report.counts["sent while not open"] += len(queued)
@@ -248,12 +247,20 @@ def _check_client(
             continue
         for number in on_socket[len(got) :]:
             kind = "queued" if number in queued else "sent while open"
-            cause = _loss_cause(connection, close_crossing_loses)
+            handed_at = wired_at[number] if number < len(wired_at) else 0
+            cause = _loss_cause(connection, handed_at)
             if cause is None:
                 note = terminated.get(connection.socket)
+                close_sent = connection.close_sent_at
+                when = (
+                    f"handed over {close_sent * 1000 - handed_at:.0f} ms before the server "
+                    "sent its Close"
+                    if close_sent is not None
+                    else "the server sent no Close"
+                )
                 breach(
                     f"message {number} ({kind}) lost on socket {connection.socket}, which "
-                    f"ended with a close handshake ({connection.fate})"
+                    f"ended with a close handshake ({connection.fate}); {when}"
                     + (f"; the module terminated it with {note} bytes unsent" if note else "")
                 )
             else:
@@ -283,14 +290,17 @@ def _check_client(
         breach(f"{len(later)} connection attempts after the final 1000")
 
 
-def _loss_cause(connection: ChaosConnection, close_crossing_loses: bool) -> str | None:
-    """Why data in flight on this connection was lost, or None when nothing excuses a loss."""
+def _loss_cause(connection: ChaosConnection, handed_at: int) -> str | None:
+    """Why data in flight on this connection was lost, or None when nothing excuses a loss.
+    `handed_at`: when the client handed the message to the socket (Date.now(), ms)."""
     if connection.fate == "drop":
         return "dropped"
     if connection.fate in ("silent", "silent-on-accept"):
         return "half-open"
-    if close_crossing_loses and connection.fate not in ("final", "client"):
-        return "crossed by the server's close"
+    close_sent = connection.close_sent_at
+    # Date.now() counts whole ms: a message of the same ms as the Close may be after it.
+    if close_sent is not None and handed_at >= math.floor(close_sent * 1000):
+        return "handed over after the server's Close"
     return None
 
 
