@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import RenderTo
 from tests.support.fast import FAST_GIVING_UP
+from tests.support.lateness import allow
 from tests.support.node import client
 from tests.support.servers import Script, ScriptedServer, StallingServer
 
@@ -77,8 +78,9 @@ def test_close_1012_reconnects_once_inside_the_restart_window(
     # The client cannot see the 1012 before the server sends it: a sound lower bound.
     assert second.opened_at - first.closing_at >= 0.3
     gap = second.opened_at - first.ended_at
-    # The upper bound leaves a loaded machine room to schedule; the exact delay is checked above.
-    assert gap <= reconnecting["delay"] / 1000 + 1.0, gap
+    # The upper bound leaves a loaded machine room to schedule (more the busier it is now); the
+    # exact delay is checked on the virtual clock (tests/logic).
+    assert gap <= reconnecting["delay"] / 1000 + allow(1.0), gap
     assert len(running.of("open")) == 2
     assert [event["code"] for event in running.of("close")] == [1000]
 
@@ -199,7 +201,7 @@ def test_user_close_during_the_delay_cancels_the_retry_and_node_exits(
     [close] = running.of("close")
     assert (close["code"], close["reason"]) == (1000, "user left")
     exited_after = running.exited_at - running.of("close")[0]["received_at"]
-    assert exited_after < 1.0
+    assert exited_after < allow(1.0)
 
 
 def test_connect_timeout_abandons_a_stalled_handshake_and_retries_without_crash(

@@ -48,6 +48,7 @@ from tests.support.chaos import (
     ChaosPlan,
     ChaosServer,
 )
+from tests.support.lateness import allow
 from tests.support.node import NODE_DIR, NodeClient
 
 SOAK_SCRIPT = NODE_DIR / "soak.mjs"
@@ -134,8 +135,11 @@ def reconnect_cause(event: dict[str, Any], opened: bool) -> str:
     return str(event["code"])
 
 
-def check_soak(server: ServerRecords, runs: Sequence[ClientRun]) -> SoakReport:
-    """Check every invariant for every client (the same rules for Node and browsers)."""
+def check_soak(
+    server: ServerRecords, runs: Sequence[ClientRun], exit_within: float = EXIT_WITHIN
+) -> SoakReport:
+    """Check every invariant for every client (the same rules for Node and browsers);
+    `exit_within`: seconds a Node process may take to exit after its final close."""
     report = SoakReport(faults=Counter(server.faults))
     report.counts["clients"] = len(runs)
     report.counts["connections"] = len(server.connections)
@@ -143,13 +147,15 @@ def check_soak(server: ServerRecords, runs: Sequence[ClientRun]) -> SoakReport:
     report.counts["refusal windows"] = len(server.down_periods)
     report.counts["heartbeats answered"] = server.heartbeats
     for run in runs:
-        _check_client(run, server, report)
+        _check_client(run, server, report, exit_within)
     exits = [run.exit_after_close for run in runs if run.exit_after_close is not None]
     report.max_exit_after_close = max(exits) if exits else None
     return report
 
 
-def _check_client(run: ClientRun, server: ServerRecords, report: SoakReport) -> None:
+def _check_client(
+    run: ClientRun, server: ServerRecords, report: SoakReport, exit_within: float
+) -> None:
     def breach(message: str) -> None:
         report.violations.append(f"client {run.client}: {message}")
 
@@ -181,7 +187,7 @@ def _check_client(run: ClientRun, server: ServerRecords, report: SoakReport) -> 
         breach(f"wrote to stderr: {run.stderr.strip()[:500]}")
     if run.exit_code not in (None, 0):
         breach(f"process exited with {run.exit_code}")
-    if run.exit_after_close is not None and run.exit_after_close > EXIT_WITHIN:
+    if run.exit_after_close is not None and run.exit_after_close > exit_within:
         breach(f"process exited {run.exit_after_close:.2f} s after its final close")
 
     sent: int = close["sent"]
@@ -337,7 +343,8 @@ def run_node_soak(
         finally:
             for node in running:
                 node.kill()
-    report = check_soak(server, runs)
+    # A busy machine runs a process's exit late: the allowance stretches with the load now.
+    report = check_soak(server, runs, exit_within=allow(EXIT_WITHIN))
     report.counts["seconds"] = round(time.monotonic() - started)
     return report
 
