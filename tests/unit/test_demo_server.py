@@ -13,6 +13,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -284,7 +285,10 @@ def test_demo_on_a_taken_port_says_so() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = runner.invoke(app, ["demo", "--port", str(port)])
+        # In a thread of its own: after a browser test in the same worker, Playwright's sync API
+        # keeps an event loop running on the main thread, where asyncio.run() refuses to start.
+        with ThreadPoolExecutor(1) as pool:
+            result = pool.submit(runner.invoke, app, ["demo", "--port", str(port)]).result(60)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"wsgen: error: --port: cannot listen on 127.0.0.1:{port}: ")
 
