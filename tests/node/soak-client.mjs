@@ -81,6 +81,7 @@ export function runSoakClient(config, report) {
   let timer = null;
   let closer = null;
   let finished = false;
+  let closing = false;
 
   // With `urlProvider`, the URL is a function resolving after 0-30 ms, as a token fetch would.
   const target = `${config.url}?client=${config.client}`;
@@ -118,10 +119,12 @@ export function runSoakClient(config, report) {
     report("reconnecting", { code, reason, attempt, delay });
   });
   socket.addEventListener("message", (event) => {
-    if (event.data !== "finish" || finished) return;
+    if (event.data !== "finish" || closing) return;
     finished = true;
     clearTimeout(timer);
     timer = null;
+    // Again on each connection the server asks on: on a slow machine the heartbeat may give up
+    // the connection that carried the marker before its 1000 arrives, and the client comes back.
     socket.send(JSON.stringify({ last: sent }));
   });
   socket.addEventListener("close", (event) => {
@@ -149,6 +152,7 @@ export function runSoakClient(config, report) {
       // As an app would: stop producing, then close. What is still queued is discarded.
       clearTimeout(timer);
       timer = null;
+      closing = true;
       report("close-called", { made: sockets.made, readyState: socket.readyState });
       socket.close(1000, "client done");
     }, config.closeAfter);

@@ -167,6 +167,21 @@ def test_an_attempt_after_the_final_1000_is_a_breach() -> None:
     assert report.violations == ["client 0: 1 connection attempts after the final 1000"]
 
 
+def test_a_marker_sent_again_after_a_lost_final_connection_is_fine_but_a_retried_1000_is_not() -> (
+    None
+):
+    # The heartbeat gave up socket 2 (marker sent, 1000 on its way); socket 3 carried it again.
+    records = [
+        connection(1, [1, 2, 3], "drop"),
+        connection(2, [4, 5], "final", last=5),
+        connection(3, [], "final", last=5),
+    ]
+    again = run(WIRED, events=[{"type": "reconnecting", "code": 1006, "reason": "heartbeat"}])
+    assert check(records, again).violations == []
+    retried = run(WIRED, events=[{"type": "reconnecting", "code": 1000, "reason": "bye"}])
+    assert check(records, retried).violations == ["client 0: reconnected after a 1000"]
+
+
 @pytest.mark.parametrize(
     ("extra", "breach"),
     [

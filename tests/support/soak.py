@@ -286,12 +286,17 @@ def _check_client(
         if later:
             breach(f"{len(later)} connection attempts after its own close()")
         return
-    if lasts != [sent]:
+    # On a slow machine the heartbeat may give up the connection that carried the marker before
+    # its 1000 arrives: the client comes back and sends the same marker again. So the markers
+    # all say `sent`, the module never retried a 1000, and nothing follows the last final 1000.
+    if not lasts or set(lasts) != {sent}:
         breach(f"final markers {lasts}, expected [{sent}]")
-    if len(finals) != 1:
-        breach(f"{len(finals)} final closes on the server, expected 1")
+    if any(event["type"] == "reconnecting" and event["code"] == FINAL_CODE for event in lifecycle):
+        breach(f"reconnected after a {FINAL_CODE}")
+    if not finals:
+        breach("no final close on the server")
         return
-    later = [attempt for attempt in mine if attempt.at > finals[0]]
+    later = [attempt for attempt in mine if attempt.at > max(finals)]
     if later:
         breach(f"{len(later)} connection attempts after the final 1000")
 
@@ -333,7 +338,7 @@ def run_node_soak(
             try:
                 server.wait_until(
                     lambda: all(node.process.poll() is not None for node in running),
-                    timeout=plan.seconds + 20,
+                    timeout=plan.seconds + allow(20),
                 )
             except TimeoutError:
                 raise AssertionError(_still_running(server, configs, running)) from None
