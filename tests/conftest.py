@@ -11,6 +11,7 @@ import pytest
 from generator.options import build_options
 from generator.render import render_module
 from tests.support.browser import launched_browser
+from tests.support.lateness import allow
 from tests.support.node import ensure_node_packages
 
 RenderTo = Callable[..., Path]
@@ -63,7 +64,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context()
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(allow(10) * 1000)  # longer on a loaded machine
     try:
         yield page
     finally:

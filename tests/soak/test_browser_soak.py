@@ -17,7 +17,6 @@ import pytest
 from tests.conftest import RenderTo
 from tests.support.browser import StaticServer
 from tests.support.chaos import ChaosPlan, ChaosServer
-from tests.support.lateness import allow
 from tests.support.node import NODE_DIR
 from tests.support.soak import (
     HEARTBEAT_MESSAGE,
@@ -75,9 +74,7 @@ def test_five_browser_clients_across_chaos_lose_nothing_the_module_holds_and_nev
         with StaticServer(tmp_path) as static:
             page.goto(static.url + "index.html")
             began = time.monotonic()
-            server.wait_until(
-                lambda: server.finals >= CLIENTS - 1, timeout=plan.seconds + allow(20)
-            )
+            server.wait_until(lambda: server.finals >= CLIENTS - 1, timeout=plan.seconds + 20)
             page.wait_for_function(
                 "Object.keys(window.soak).filter((key) => key !== 'errors')"
                 ".every((key) => window.soak[key].some((event) => event.type === 'close'))"

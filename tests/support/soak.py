@@ -338,7 +338,7 @@ def run_node_soak(
             try:
                 server.wait_until(
                     lambda: all(node.process.poll() is not None for node in running),
-                    timeout=plan.seconds + allow(20),
+                    timeout=plan.seconds + 20,
                 )
             except TimeoutError:
                 raise AssertionError(_still_running(server, configs, running)) from None
