@@ -33,18 +33,34 @@ function tracedWebSocket(WebSocketBase, wired, wiredAt, sockets, report) {
       const ordinal = ++sockets.made;
       super(`${url}&socket=${ordinal}`, ...rest);
       this.ordinal = ordinal;
+      this.sentLog = []; // [n (0: not numbered), bytes] per send(), in order
+      // At its close, what the WebSocket itself still held: the newest sends that add up to
+      // bufferedAmount (bytes handed over but never transmitted; a browser drops them when
+      // the server's Close arrives first). A listener, not onclose, which the module detaches.
+      this.addEventListener("close", () => {
+        const held = [];
+        let unsent = this.bufferedAmount;
+        for (let i = this.sentLog.length - 1; i >= 0 && unsent > 0; i--) {
+          const [n, bytes] = this.sentLog[i];
+          if (n) held.push(n);
+          unsent -= bytes;
+        }
+        report("socket-closed", { socket: this.ordinal, unsent: this.bufferedAmount, held });
+      });
     }
 
     send(data) {
       // Numbered messages are JSON; anything else (a heartbeat) is the module's own.
+      let n = 0;
       if (data.startsWith("{")) {
-        const { n } = JSON.parse(data);
+        n = JSON.parse(data).n || 0;
         if (n) {
           wired[n] = this.ordinal;
           wiredAt[n] = Date.now();
         }
       }
       super.send(data);
+      this.sentLog.push([n, new TextEncoder().encode(data).length]);
     }
   }
   // Node's ws only: a socket the module gives up on is terminated; what it had not yet

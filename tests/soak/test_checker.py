@@ -153,6 +153,22 @@ def test_the_rule_splits_one_tail_at_the_close() -> None:
     assert report.losses == Counter({"sent while open, handed over after the server's Close": 1})
 
 
+def test_a_loss_still_in_the_websockets_buffer_at_its_close_is_in_flight() -> None:
+    # Sent before the server's Close (at 3.5 s), but 3 never left the browser's buffer.
+    records = [
+        connection(1, [1], "restart", close_sent_at=3.5),
+        connection(2, [4, 5], "final", last=5, close_sent_at=100.0),
+    ]
+    closed = {"type": "socket-closed", "socket": 1, "unsent": 9, "held": [3]}
+    report = check(records, run(WIRED, events=[closed]))
+    assert [violation.split(",")[0] for violation in report.violations] == [
+        "client 0: message 2 (sent while open) lost on socket 1"
+    ]
+    assert report.losses == Counter(
+        {"sent while open, still in the WebSocket's buffer at its close": 1}
+    )
+
+
 def test_a_loss_on_a_connection_the_client_closed_is_a_breach() -> None:
     records = [connection(1, [1], "client"), connection(2, [4, 5], "final", last=5)]
     report = check(records, run(WIRED))

@@ -12,11 +12,14 @@ Invariants (each breach is a line in `SoakReport.violations`):
   acknowledgements: data handed to an open socket dies with the connection) when the connection
   died without a close handshake (dropped TCP, or a silent half-open peer), or when the message
   was handed to the socket at or after the moment the server sent its Close frame (the frame
-  was on its way; the client could not know). That is decided from recorded times, the
-  client's `wiredAt` (Date.now()) against the server's `close_sent_at` (time.time(), the same
-  wall clock), never by chance. Those losses are counted, split by whether the message was
-  sent while open or queued and flushed on the next open; any other loss is a breach: the
-  module held it, or handed it over before the server's Close.
+  was on its way; the client could not know), or was still in the WebSocket's own send buffer
+  when it closed (a browser transmits later than send() returns, and drops that buffer when the
+  server's Close arrives). That is decided from records, never by chance: the client's
+  `wiredAt` (Date.now()) against the server's `close_sent_at` (time.time(), the same wall
+  clock), and the socket's `bufferedAmount` at its close against the newest sends. Those
+  losses are counted, split by whether the message was sent while open or queued and flushed
+  on the next open; any other loss is a breach: the module held it, or the WebSocket
+  transmitted it before the server's Close and it still never arrived.
 - Each client ends exactly once, with the server's final 1000 or, for clients told to, with its
   own `close()` called at a random moment of the chaos (open, connecting, waiting to retry, on a
   half-open connection); after either it makes no other attempt, and of its messages only the
@@ -227,6 +230,12 @@ def _check_client(
     terminated = {
         event["socket"]: event["unsent"] for event in run.events if event["type"] == "terminated"
     }
+    # Per socket: the messages still in the WebSocket's own send buffer when it closed.
+    held = {
+        event["socket"]: set(event["held"])
+        for event in run.events
+        if event["type"] == "socket-closed"
+    }
     delivered: set[int] = set()
     previous = 0
     lasts: list[int] = []
@@ -255,6 +264,8 @@ def _check_client(
             kind = "queued" if number in queued else "sent while open"
             handed_at = wired_at[number] if number < len(wired_at) else 0
             cause = _loss_cause(connection, handed_at)
+            if cause is None and number in held.get(connection.socket, ()):
+                cause = "still in the WebSocket's buffer at its close"
             if cause is None:
                 note = terminated.get(connection.socket)
                 close_sent = connection.close_sent_at
