@@ -11,9 +11,26 @@ import pytest
 from generator.options import build_options
 from generator.render import render_module
 from tests.support.browser import launched_browser
+from tests.support.lateness import allow
 from tests.support.node import ensure_node_packages
 
 RenderTo = Callable[..., Path]
+
+# Tiers: a test that needs a real network, Node processes, Chromium or the npm tools is "slow";
+# `pytest -m "not slow"` runs the rest (text, golden, CLI, virtual-clock logic) in seconds.
+SLOW_MARKERS = ("node", "browser", "tools", "heavy", "servers")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark slow tests, and put every CPU-heavy one in one xdist group (one worker, in turn),
+    so two soaks or storms never load the machine at the same time. Runs before xdist reads
+    the groups (`--dist loadgroup` in pyproject)."""
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("heavy") or item.get_closest_marker("servers"):
+            item.add_marker(pytest.mark.xdist_group("heavy"))
 
 
 @pytest.fixture
@@ -47,7 +64,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context()
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(allow(10) * 1000)  # longer on a loaded machine
     try:
         yield page
     finally:

@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import RenderTo
 from tests.support.fast import FAST
 
-pytestmark = pytest.mark.node
+pytestmark = pytest.mark.logic
 
 HARNESS = Path(__file__).with_name("restart_policy.mjs")
 ALMOST_ONE = 0.999999  # Math.random's largest draws: the end of every window

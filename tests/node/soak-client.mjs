@@ -24,23 +24,43 @@ function seededRandom(seed) {
 /**
  * A WebSocket class that names its ordinal in the URL (`&socket=K`, so the server's records say
  * which object a connection belongs to) and notes in `wired[n]` the ordinal of the socket that
- * message n was written to.
+ * message n was written to, and in `wiredAt[n]` when (Date.now(), the wall clock the server's
+ * close-sent times use too).
  */
-function tracedWebSocket(WebSocketBase, wired, sockets, report) {
+function tracedWebSocket(WebSocketBase, wired, wiredAt, sockets, report) {
   class TracedWebSocket extends WebSocketBase {
     constructor(url, ...rest) {
       const ordinal = ++sockets.made;
       super(`${url}&socket=${ordinal}`, ...rest);
       this.ordinal = ordinal;
+      this.sentLog = []; // [n (0: not numbered), bytes] per send(), in order
+      // At its close, what the WebSocket itself still held: the newest sends that add up to
+      // bufferedAmount (bytes handed over but never transmitted; a browser drops them when
+      // the server's Close arrives first). A listener, not onclose, which the module detaches.
+      this.addEventListener("close", () => {
+        const held = [];
+        let unsent = this.bufferedAmount;
+        for (let i = this.sentLog.length - 1; i >= 0 && unsent > 0; i--) {
+          const [n, bytes] = this.sentLog[i];
+          if (n) held.push(n);
+          unsent -= bytes;
+        }
+        report("socket-closed", { socket: this.ordinal, unsent: this.bufferedAmount, held });
+      });
     }
 
     send(data) {
       // Numbered messages are JSON; anything else (a heartbeat) is the module's own.
+      let n = 0;
       if (data.startsWith("{")) {
-        const { n } = JSON.parse(data);
-        if (n) wired[n] = this.ordinal;
+        n = JSON.parse(data).n || 0;
+        if (n) {
+          wired[n] = this.ordinal;
+          wiredAt[n] = Date.now();
+        }
       }
       super.send(data);
+      this.sentLog.push([n, new TextEncoder().encode(data).length]);
     }
   }
   // Node's ws only: a socket the module gives up on is terminated; what it had not yet
@@ -68,6 +88,7 @@ export function runSoakClient(config, report) {
   const [minGap, maxGap] = config.every || [10, 60];
   const burstChance = config.burst ?? 0.03;
   const wired = [];
+  const wiredAt = [];
   const queued = [];
   const refused = [];
   const sockets = { made: 0 };
@@ -76,6 +97,7 @@ export function runSoakClient(config, report) {
   let timer = null;
   let closer = null;
   let finished = false;
+  let closing = false;
 
   // With `urlProvider`, the URL is a function resolving after 0-30 ms, as a token fetch would.
   const target = `${config.url}?client=${config.client}`;
@@ -84,7 +106,7 @@ export function runSoakClient(config, report) {
     : target;
   const socket = new config.SocketClass(url, undefined, {
     ...config.options,
-    WebSocket: tracedWebSocket(config.WebSocket, wired, sockets, report),
+    WebSocket: tracedWebSocket(config.WebSocket, wired, wiredAt, sockets, report),
   });
 
   function sendOne() {
@@ -113,10 +135,12 @@ export function runSoakClient(config, report) {
     report("reconnecting", { code, reason, attempt, delay });
   });
   socket.addEventListener("message", (event) => {
-    if (event.data !== "finish" || finished) return;
+    if (event.data !== "finish" || closing) return;
     finished = true;
     clearTimeout(timer);
     timer = null;
+    // Again on each connection the server asks on: on a slow machine the heartbeat may give up
+    // the connection that carried the marker before its 1000 arrives, and the client comes back.
     socket.send(JSON.stringify({ last: sent }));
   });
   socket.addEventListener("close", (event) => {
@@ -133,6 +157,7 @@ export function runSoakClient(config, report) {
       queued,
       refused,
       wired: Array.from(wired, (ordinal) => ordinal || 0),
+      wiredAt: Array.from(wiredAt, (at) => at || 0),
     });
   });
 
@@ -143,6 +168,7 @@ export function runSoakClient(config, report) {
       // As an app would: stop producing, then close. What is still queued is discarded.
       clearTimeout(timer);
       timer = null;
+      closing = true;
       report("close-called", { made: sockets.made, readyState: socket.readyState });
       socket.close(1000, "client done");
     }, config.closeAfter);

@@ -1,4 +1,5 @@
-"""The generated module's behaviour, run in Node (with `ws`) against a real server on 127.0.0.1.
+"""The generated module's behaviour, run in Node (with `ws`) against a real server on 127.0.0.1:
+what only a network shows. Exact delays, windows and backoff are in tests/logic (virtual clock).
 
 Delays are short and set by flags, so each test takes about a second. Server-side times are
 measured where they happen, by the server; the client reports the delays it chose. Every test
@@ -14,6 +15,7 @@ import pytest
 
 from tests.conftest import RenderTo
 from tests.support.fast import FAST_GIVING_UP
+from tests.support.lateness import allow
 from tests.support.node import client
 from tests.support.servers import Script, ScriptedServer, StallingServer
 
@@ -77,24 +79,12 @@ def test_close_1012_reconnects_once_inside_the_restart_window(
     # The client cannot see the 1012 before the server sends it: a sound lower bound.
     assert second.opened_at - first.closing_at >= 0.3
     gap = second.opened_at - first.ended_at
-    # The upper bound leaves a loaded machine room to schedule; the exact delay is checked above.
-    assert gap <= reconnecting["delay"] / 1000 + 1.0, gap
+    # The upper bound leaves a loaded machine room to schedule (more the busier it is now); the
+    # exact delay is checked on the virtual clock (tests/logic).
+    assert gap <= reconnecting["delay"] / 1000 + allow(1.0), gap
     assert len(running.of("open")) == 2
     # close() with no code sends none; the server echoes none: 1005, as a WebSocket reports.
     assert [event["code"] for event in running.of("close")] == [1005]
-
-
-@pytest.mark.parametrize("random", [0.0, 0.999])
-def test_1012_delay_spans_the_configured_window(
-    render_to: RenderTo, node: str, random: float
-) -> None:
-    module = render_to(**FAST_GIVING_UP)
-    with ScriptedServer([Script(after=0.05, code=1012)]) as server:
-        rules = [{"on": "reconnecting", "close": []}]
-        with client(module, server.url, random=random, rules=rules) as running:
-            assert running.wait_exit(5) == 0
-    [reconnecting] = running.of("reconnecting")
-    assert reconnecting["delay"] == round(300 + random * 300)
 
 
 def test_close_1008_stops_without_retry(render_to: RenderTo, node: str) -> None:
@@ -122,23 +112,6 @@ def test_tcp_drop_retries_with_growing_delays(render_to: RenderTo, node: str) ->
     assert [event["code"] for event in events] == [1006] * 4
     assert [event["attempt"] for event in events] == [1, 2, 3, 4]
     assert [event["delay"] for event in events] == [50, 100, 200, 400]
-    # Closed while CONNECTING (between attempts): the attempt fails, 1006, as on a WebSocket.
-    assert [event["code"] for event in running.of("close")] == [1006]
-
-
-def test_backoff_delays_stay_below_their_ceilings_with_real_jitter(
-    render_to: RenderTo, node: str
-) -> None:
-    module = render_to(**FAST_GIVING_UP)
-    # A port nobody listens on: every attempt, the first included, fails and backs off.
-    rules = [{"on": "reconnecting", "count": 6, "close": []}]
-    with client(module, unused_url(), rules=rules) as running:
-        assert running.wait_exit(10) == 0
-    delays = [event["delay"] for event in running.of("reconnecting")]
-    assert len(delays) == 6
-    ceilings = [min(2000, 50 * 2**attempt) for attempt in range(6)]
-    assert all(0 <= delay <= ceiling for delay, ceiling in zip(delays, ceilings, strict=True))
-    assert len(set(delays)) > 1, "full jitter draws a new delay per attempt"
     # Closed while CONNECTING (between attempts): the attempt fails, 1006, as on a WebSocket.
     assert [event["code"] for event in running.of("close")] == [1006]
 
@@ -203,7 +176,7 @@ def test_user_close_during_the_delay_cancels_the_retry_and_node_exits(
     # Closed while CONNECTING (between attempts): the attempt fails, as on a WebSocket.
     assert (close["code"], close["reason"], close["wasClean"]) == (1006, "", False)
     exited_after = running.exited_at - running.of("close")[0]["received_at"]
-    assert exited_after < 1.0
+    assert exited_after < allow(1.0)
 
 
 def test_connect_timeout_abandons_a_stalled_handshake_and_retries_without_crash(

@@ -71,6 +71,7 @@ def test_the_pairwise_rows_cover_every_pair_of_features() -> None:
 
 
 @pytest.mark.node
+@pytest.mark.heavy
 def test_every_feature_combination_renders_a_module_that_loads_in_every_js_format(
     tmp_path: Path, node: str
 ) -> None:
@@ -93,6 +94,7 @@ def test_every_feature_combination_renders_a_module_that_loads_in_every_js_forma
 
 
 @pytest.mark.node
+@pytest.mark.heavy
 @pytest.mark.parametrize("row", all_pairs(len(AXES)), ids=row_id)
 def test_each_pairwise_feature_row_comes_back_after_1012_and_stops_at_1000(
     tmp_path: Path, node: str, row: tuple[bool, ...]

@@ -15,7 +15,7 @@ from tests.conftest import RenderTo
 from tests.support.node import NODE_DIR, NodeClient
 from tests.support.servers import Script, ScriptedServer
 
-pytestmark = pytest.mark.node
+pytestmark = [pytest.mark.node, pytest.mark.heavy]
 
 LEAK_SCRIPT = NODE_DIR / "leak.mjs"
 FAST_CYCLES = {"backoff_initial": "1ms", "backoff_max": "1ms"}

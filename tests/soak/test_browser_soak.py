@@ -26,7 +26,7 @@ from tests.support.soak import (
     soak_configs,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.heavy]
 
 CLIENTS = 5
 
@@ -89,8 +89,9 @@ def test_five_browser_clients_across_chaos_lose_nothing_the_module_holds_and_nev
         ClientRun(config["client"], soak[config["client"]] + errors, group=config["group"])
         for config in clients
     ]
-    # Chromium drops what it had not yet sent when the server's close arrives (tail only).
-    report = check_soak(server, runs, close_crossing_loses=True)
+    # Chromium drops what it had not yet sent when the server's Close arrives: the checker
+    # excuses only what was handed over after the server sent it, as for Node.
+    report = check_soak(server, runs)
     print(report.render())
     assert report.violations == [], report.render()
     assert report.counts["sent while not open"] > 0

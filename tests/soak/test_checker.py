@@ -25,7 +25,11 @@ class Records:
 
 
 def connection(
-    socket: int, numbers: list[int], fate: str, last: int | None = None
+    socket: int,
+    numbers: list[int],
+    fate: str,
+    last: int | None = None,
+    close_sent_at: float | None = None,
 ) -> ChaosConnection:
     messages: list[str | bytes] = [json.dumps({"n": number}) for number in numbers]
     if last is not None:
@@ -38,10 +42,17 @@ def connection(
         socket=socket,
         fate=fate,
         final_at=100.0 if fate == "final" else None,
+        close_sent_at=close_sent_at,
     )
 
 
-def run(wired: list[int], queued: Sequence[int] = (), **extra: Any) -> ClientRun:
+def run(
+    wired: list[int],
+    queued: Sequence[int] = (),
+    wired_at: Sequence[int] | None = None,
+    **extra: Any,
+) -> ClientRun:
+    """A client's report; `wired_at` (ms, Date.now()) defaults to message n handed over at n s."""
     close = {
         "type": "close",
         "code": 1000,
@@ -52,6 +63,9 @@ def run(wired: list[int], queued: Sequence[int] = (), **extra: Any) -> ClientRun
         "queued": list(queued),
         "refused": [],
         "wired": wired,
+        "wiredAt": list(wired_at)
+        if wired_at is not None
+        else [n * 1000 for n in range(len(wired))],
     }
     events: list[dict[str, Any]] = [{"type": "open"}, *extra.pop("events", []), close]
     return ClientRun("0", events, **extra)
@@ -101,14 +115,65 @@ def test_a_message_that_never_left_the_queue_is_a_breach() -> None:
     assert report.violations == ["client 0: message 4 never left the module's queue"]
 
 
-def test_a_loss_on_a_connection_closed_with_a_handshake_is_a_breach_except_in_a_browser() -> None:
-    records = [connection(1, [1], "restart"), connection(2, [4, 5], "final", last=5)]
-    strict = check(records, run(WIRED))
-    assert len(strict.violations) == 2
-    assert "ended with a close handshake (restart)" in strict.violations[0]
-    lenient = check(records, run(WIRED), close_crossing_loses=True)
-    assert lenient.violations == []
-    assert lenient.losses == Counter({"sent while open, crossed by the server's close": 2})
+def test_a_loss_handed_over_before_the_servers_close_is_a_breach() -> None:
+    # Messages 2 and 3 were handed to socket 1 at 2 s and 3 s; the server sent 1012 at 3.5 s.
+    records = [
+        connection(1, [1], "restart", close_sent_at=3.5),
+        connection(2, [4, 5], "final", last=5, close_sent_at=100.0),
+    ]
+    report = check(records, run(WIRED))
+    assert len(report.violations) == 2
+    assert (
+        "ended with a close handshake (restart); handed over 1500 ms before"
+        in (report.violations[0])
+    )
+
+
+def test_a_loss_handed_over_after_the_servers_close_is_in_flight() -> None:
+    # The server sent its Close at 1.9995 s: 2 (handed over at 2 s) and 3 crossed it.
+    records = [
+        connection(1, [1], "close-1013", close_sent_at=1.9995),
+        connection(2, [4, 5], "final", last=5, close_sent_at=100.0),
+    ]
+    report = check(records, run(WIRED))
+    assert report.violations == []
+    assert report.losses == Counter({"sent while open, handed over after the server's Close": 2})
+
+
+def test_the_rule_splits_one_tail_at_the_close() -> None:
+    # Closed at 2.5 s: 2 was handed over before (the module's loss), 3 after (in flight).
+    records = [
+        connection(1, [1], "close-1013", close_sent_at=2.5),
+        connection(2, [4, 5], "final", last=5, close_sent_at=100.0),
+    ]
+    report = check(records, run(WIRED))
+    assert [violation.split(",")[0] for violation in report.violations] == [
+        "client 0: message 2 (sent while open) lost on socket 1"
+    ]
+    assert report.losses == Counter({"sent while open, handed over after the server's Close": 1})
+
+
+def test_a_loss_still_in_the_websockets_buffer_at_its_close_is_in_flight() -> None:
+    # Sent before the server's Close (at 3.5 s), but 3 never left the browser's buffer.
+    records = [
+        connection(1, [1], "restart", close_sent_at=3.5),
+        connection(2, [4, 5], "final", last=5, close_sent_at=100.0),
+    ]
+    closed = {"type": "socket-closed", "socket": 1, "unsent": 9, "held": [3]}
+    report = check(records, run(WIRED, events=[closed]))
+    assert [violation.split(",")[0] for violation in report.violations] == [
+        "client 0: message 2 (sent while open) lost on socket 1"
+    ]
+    assert report.losses == Counter(
+        {"sent while open, still in the WebSocket's buffer at its close": 1}
+    )
+
+
+def test_a_loss_on_a_connection_the_client_closed_is_a_breach() -> None:
+    records = [connection(1, [1], "client"), connection(2, [4, 5], "final", last=5)]
+    report = check(records, run(WIRED))
+    assert len(report.violations) == 2
+    assert "the server sent no Close" in report.violations[0]
 
 
 def test_an_attempt_after_the_final_1000_is_a_breach() -> None:
@@ -116,6 +181,21 @@ def test_an_attempt_after_the_final_1000_is_a_breach() -> None:
     records.attempts.append(Attempt("0", 3, at=100.5, stalled=False))
     report = check_soak(records, [run(WIRED)])
     assert report.violations == ["client 0: 1 connection attempts after the final 1000"]
+
+
+def test_a_marker_sent_again_after_a_lost_final_connection_is_fine_but_a_retried_1000_is_not() -> (
+    None
+):
+    # The heartbeat gave up socket 2 (marker sent, 1000 on its way); socket 3 carried it again.
+    records = [
+        connection(1, [1, 2, 3], "drop"),
+        connection(2, [4, 5], "final", last=5),
+        connection(3, [], "final", last=5),
+    ]
+    again = run(WIRED, events=[{"type": "reconnecting", "code": 1006, "reason": "heartbeat"}])
+    assert check(records, again).violations == []
+    retried = run(WIRED, events=[{"type": "reconnecting", "code": 1000, "reason": "bye"}])
+    assert check(records, retried).violations == ["client 0: reconnected after a 1000"]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from tests.conftest import RenderTo
 from tests.support.chaos import DEFAULT_WEIGHTS, ChaosPlan
 from tests.support.soak import SOAK_FLAGS, run_node_soak
 
-pytestmark = pytest.mark.node
+pytestmark = [pytest.mark.node, pytest.mark.heavy]
 
 EVERY_FAULT = {*DEFAULT_WEIGHTS, "stall", "silent-on-accept"}
 

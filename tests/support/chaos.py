@@ -104,6 +104,9 @@ class ChaosConnection(Connection):
     """What ended it: a fault's name, "final" (the closing 1000) or "client" (the client closed)."""
     silent_at: float | None = None
     final_at: float | None = None
+    close_sent_at: float | None = None
+    """Wall-clock time (time.time(), comparable with a client's Date.now()) at which the server
+    sent its Close frame: what the client hands its socket after that may die in flight."""
 
 
 def client_of(path: str) -> tuple[str, int]:
@@ -181,9 +184,9 @@ class ChaosServer(ListeningServer):
             return  # still down from the last restart
         self.faults["restart"] += 1
         await self._go_down(self._random.uniform(*self.plan.down_for))
-        for _, websocket in self._take_all_live("restart"):
+        for record, websocket in self._take_all_live("restart"):
             self.faults["restart-closes"] += 1
-            self._spawn(self._close(websocket, 1012, "restart"))
+            self._spawn(self._close(record, websocket, 1012, "restart"))
 
     def _hit_one(self, fault: str) -> None:
         if not self._live:
@@ -198,7 +201,7 @@ class ChaosServer(ListeningServer):
             self._go_silent(record, websocket)
         else:
             code = int(fault.removeprefix("close-"))
-            self._spawn(self._close(websocket, code, fault))
+            self._spawn(self._close(record, websocket, code, fault))
 
     def _take_all_live(self, fate: str) -> list[tuple[ChaosConnection, ServerConnection]]:
         taken = list(self._live.values())
@@ -216,7 +219,11 @@ class ChaosServer(ListeningServer):
             self._random.uniform(*self.plan.silent_for), websocket.transport.abort
         )
 
-    async def _close(self, websocket: ServerConnection, code: int, reason: str) -> None:
+    async def _close(
+        self, record: ChaosConnection, websocket: ServerConnection, code: int, reason: str
+    ) -> None:
+        # close() writes the Close frame before its first await: this is when it left.
+        record.close_sent_at = time.time()
         with contextlib.suppress(ConnectionClosed):
             await websocket.close(code, reason)
 
@@ -288,4 +295,4 @@ class ChaosServer(ListeningServer):
         record.fate = "final"
         record.final_at = time.monotonic()
         self.finals += 1
-        await self._close(websocket, FINAL_CODE, FINAL_REASON)
+        await self._close(record, websocket, FINAL_CODE, FINAL_REASON)

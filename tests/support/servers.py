@@ -22,6 +22,8 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from tests.support.lateness import allow
+
 
 @dataclass(frozen=True)
 class Script:
@@ -159,7 +161,8 @@ class ListeningServer(_ThreadedServer):
 
     # -- waiting -------------------------------------------------------------------------------
     def wait_until(self, condition: Callable[[], bool], timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
+        """Poll `condition`; the `timeout` stretches with the machine's load (lateness.allow)."""
+        deadline = time.monotonic() + allow(timeout)
         while not condition():
             if time.monotonic() > deadline:
                 raise TimeoutError("server condition not met in time")

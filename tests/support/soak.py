@@ -10,9 +10,16 @@ Invariants (each breach is a line in `SoakReport.violations`):
   and each connection delivers a prefix of what was written to its socket. The tail it did not
   deliver was in flight when the connection died, which is inherent (WebSocket has no
   acknowledgements: data handed to an open socket dies with the connection) when the connection
-  died without a close handshake (dropped TCP, or a silent half-open peer), or, in a browser,
-  when the server's close frame crossed it. Those losses are counted, split by whether the
-  message was sent while open or queued and flushed on the next open; any other loss is a breach.
+  died without a close handshake (dropped TCP, or a silent half-open peer), or when the message
+  was handed to the socket at or after the moment the server sent its Close frame (the frame
+  was on its way; the client could not know), or was still in the WebSocket's own send buffer
+  when it closed (a browser transmits later than send() returns, and drops that buffer when the
+  server's Close arrives). That is decided from records, never by chance: the client's
+  `wiredAt` (Date.now()) against the server's `close_sent_at` (time.time(), the same wall
+  clock), and the socket's `bufferedAmount` at its close against the newest sends. Those
+  losses are counted, split by whether the message was sent while open or queued and flushed
+  on the next open; any other loss is a breach: the module held it, or the WebSocket
+  transmitted it before the server's Close and it still never arrived.
 - Each client ends exactly once, with the server's final 1000 or, for clients told to, with its
   own `close()` called at a random moment of the chaos (open, connecting, waiting to retry, on a
   half-open connection); after either it makes no other attempt, and of its messages only the
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import tempfile
 import time
@@ -43,6 +51,7 @@ from tests.support.chaos import (
     ChaosPlan,
     ChaosServer,
 )
+from tests.support.lateness import allow
 from tests.support.node import NODE_DIR, NodeClient
 
 SOAK_SCRIPT = NODE_DIR / "soak.mjs"
@@ -130,12 +139,10 @@ def reconnect_cause(event: dict[str, Any], opened: bool) -> str:
 
 
 def check_soak(
-    server: ServerRecords, runs: Sequence[ClientRun], close_crossing_loses: bool = False
+    server: ServerRecords, runs: Sequence[ClientRun], exit_within: float = EXIT_WITHIN
 ) -> SoakReport:
-    """Check every invariant for every client. `close_crossing_loses`: the client's WebSocket
-    discards what it has not yet put on the wire once the server's close frame arrives
-    (browsers do, as RFC 6455 §1.4 allows; Node's `ws` has written it already), so a loss on a
-    connection the server closed with a handshake is inherent too, if it is the tail."""
+    """Check every invariant for every client (the same rules for Node and browsers);
+    `exit_within`: seconds a Node process may take to exit after its final close."""
     report = SoakReport(faults=Counter(server.faults))
     report.counts["clients"] = len(runs)
     report.counts["connections"] = len(server.connections)
@@ -143,14 +150,14 @@ def check_soak(
     report.counts["refusal windows"] = len(server.down_periods)
     report.counts["heartbeats answered"] = server.heartbeats
     for run in runs:
-        _check_client(run, server, report, close_crossing_loses)
+        _check_client(run, server, report, exit_within)
     exits = [run.exit_after_close for run in runs if run.exit_after_close is not None]
     report.max_exit_after_close = max(exits) if exits else None
     return report
 
 
 def _check_client(
-    run: ClientRun, server: ServerRecords, report: SoakReport, close_crossing_loses: bool
+    run: ClientRun, server: ServerRecords, report: SoakReport, exit_within: float
 ) -> None:
     def breach(message: str) -> None:
         report.violations.append(f"client {run.client}: {message}")
@@ -183,13 +190,14 @@ def _check_client(
         breach(f"wrote to stderr: {run.stderr.strip()[:500]}")
     if run.exit_code not in (None, 0):
         breach(f"process exited with {run.exit_code}")
-    if run.exit_after_close is not None and run.exit_after_close > EXIT_WITHIN:
+    if run.exit_after_close is not None and run.exit_after_close > exit_within:
         breach(f"process exited {run.exit_after_close:.2f} s after its final close")
 
     sent: int = close["sent"]
     queued = set(close["queued"])
     refused = set(close["refused"])
     wired: list[int] = close["wired"]  # wired[n]: ordinal of the socket message n went out on
+    wired_at: list[int] = close["wiredAt"]  # wired_at[n]: when (Date.now(), ms)
     report.counts["messages sent"] += sent
     report.counts["sent while open"] += sent - len(queued)
     report.counts["sent while not open"] += len(queued)
@@ -222,6 +230,12 @@ def _check_client(
     terminated = {
         event["socket"]: event["unsent"] for event in run.events if event["type"] == "terminated"
     }
+    # Per socket: the messages still in the WebSocket's own send buffer when it closed.
+    held = {
+        event["socket"]: set(event["held"])
+        for event in run.events
+        if event["type"] == "socket-closed"
+    }
     delivered: set[int] = set()
     previous = 0
     lasts: list[int] = []
@@ -248,12 +262,22 @@ def _check_client(
             continue
         for number in on_socket[len(got) :]:
             kind = "queued" if number in queued else "sent while open"
-            cause = _loss_cause(connection, close_crossing_loses)
+            handed_at = wired_at[number] if number < len(wired_at) else 0
+            cause = _loss_cause(connection, handed_at)
+            if cause is None and number in held.get(connection.socket, ()):
+                cause = "still in the WebSocket's buffer at its close"
             if cause is None:
                 note = terminated.get(connection.socket)
+                close_sent = connection.close_sent_at
+                when = (
+                    f"handed over {close_sent * 1000 - handed_at:.0f} ms before the server "
+                    "sent its Close"
+                    if close_sent is not None
+                    else "the server sent no Close"
+                )
                 breach(
                     f"message {number} ({kind}) lost on socket {connection.socket}, which "
-                    f"ended with a close handshake ({connection.fate})"
+                    f"ended with a close handshake ({connection.fate}); {when}"
                     + (f"; the module terminated it with {note} bytes unsent" if note else "")
                 )
             else:
@@ -273,24 +297,32 @@ def _check_client(
         if later:
             breach(f"{len(later)} connection attempts after its own close()")
         return
-    if lasts != [sent]:
+    # On a slow machine the heartbeat may give up the connection that carried the marker before
+    # its 1000 arrives: the client comes back and sends the same marker again. So the markers
+    # all say `sent`, the module never retried a 1000, and nothing follows the last final 1000.
+    if not lasts or set(lasts) != {sent}:
         breach(f"final markers {lasts}, expected [{sent}]")
-    if len(finals) != 1:
-        breach(f"{len(finals)} final closes on the server, expected 1")
+    if any(event["type"] == "reconnecting" and event["code"] == FINAL_CODE for event in lifecycle):
+        breach(f"reconnected after a {FINAL_CODE}")
+    if not finals:
+        breach("no final close on the server")
         return
-    later = [attempt for attempt in mine if attempt.at > finals[0]]
+    later = [attempt for attempt in mine if attempt.at > max(finals)]
     if later:
         breach(f"{len(later)} connection attempts after the final 1000")
 
 
-def _loss_cause(connection: ChaosConnection, close_crossing_loses: bool) -> str | None:
-    """Why data in flight on this connection was lost, or None when nothing excuses a loss."""
+def _loss_cause(connection: ChaosConnection, handed_at: int) -> str | None:
+    """Why data in flight on this connection was lost, or None when nothing excuses a loss.
+    `handed_at`: when the client handed the message to the socket (Date.now(), ms)."""
     if connection.fate == "drop":
         return "dropped"
     if connection.fate in ("silent", "silent-on-accept"):
         return "half-open"
-    if close_crossing_loses and connection.fate not in ("final", "client"):
-        return "crossed by the server's close"
+    close_sent = connection.close_sent_at
+    # Date.now() counts whole ms: a message of the same ms as the Close may be after it.
+    if close_sent is not None and handed_at >= math.floor(close_sent * 1000):
+        return "handed over after the server's Close"
     return None
 
 
@@ -327,7 +359,8 @@ def run_node_soak(
         finally:
             for node in running:
                 node.kill()
-    report = check_soak(server, runs)
+    # A busy machine runs a process's exit late: the allowance stretches with the load now.
+    report = check_soak(server, runs, exit_within=allow(EXIT_WITHIN))
     report.counts["seconds"] = round(time.monotonic() - started)
     return report
 

@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[2]
 
 
+@pytest.mark.heavy
 def test_bench_quick_run_prints_every_table(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "bench/run.py", "--quick", "--out-dir", str(tmp_path)],

@@ -358,10 +358,10 @@ def test_demo_on_a_taken_port_says_so() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        # In a thread of its own: a browser test earlier in this process leaves Playwright's
-        # event loop running in the main thread, where the demo's asyncio.run would refuse.
-        with ThreadPoolExecutor(1) as thread:
-            result = thread.submit(runner.invoke, app, ["demo", "--port", str(port)]).result(60)
+        # In a thread of its own: after a browser test in the same worker, Playwright's sync API
+        # keeps an event loop running on the main thread, where asyncio.run() refuses to start.
+        with ThreadPoolExecutor(1) as pool:
+            result = pool.submit(runner.invoke, app, ["demo", "--port", str(port)]).result(60)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"wsgen: error: --port: cannot listen on 127.0.0.1:{port}: ")
 
@@ -387,6 +387,7 @@ def read_line(stream: Any, timeout: float = 20) -> str:
     return line
 
 
+@pytest.mark.slow
 def test_demo_prints_its_url_serves_and_stops_cleanly_on_ctrl_c() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "demo", "--port", "0", "--restart-delay", "500ms-1s"],

@@ -221,6 +221,7 @@ def complete(words: str) -> list[str]:
     return result.stdout.split()
 
 
+@pytest.mark.slow
 def test_shell_completion_offers_commands_flags_and_codes() -> None:
     assert complete("wsgen ex") == ["explain"]
     assert complete("wsgen up") == ["update"]

@@ -55,7 +55,7 @@ from generator.render import render_module
 from tests.support.cli import wsgen
 from tests.support.node import ensure_node_packages, inspect_modules
 
-pytestmark = pytest.mark.node
+pytestmark = [pytest.mark.node, pytest.mark.heavy]
 
 EXAMPLES = int(os.environ.get("WSGEN_BATTERY_EXAMPLES", "0"))
 battery = settings(

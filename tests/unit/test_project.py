@@ -27,6 +27,7 @@ def test_ruff_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_mypy_is_clean() -> None:
     result = run(sys.executable, "-m", "mypy", "generator")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -67,6 +68,7 @@ def test_wheel_carries_the_module_templates_and_the_demo_assets(wheel: Path) -> 
     assert "generator/demo/server.py" in names
 
 
+@pytest.mark.slow
 def test_installed_wheel_renders_the_same_bytes_as_the_source_tree(
     tmp_path: Path, wheel: Path
 ) -> None:
@@ -83,6 +85,7 @@ def test_installed_wheel_renders_the_same_bytes_as_the_source_tree(
     assert out.read_text(encoding="utf-8") == render_module(GeneratorOptions())
 
 
+@pytest.mark.slow
 def test_oldest_supported_jinja2_and_typer_render_the_same_bytes(
     tmp_path: Path, wheel: Path
 ) -> None:

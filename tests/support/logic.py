@@ -1,0 +1,57 @@
+"""The virtual-clock harness (tests/logic/run.mjs) from Python: one scenario in, what the module
+did out, with virtual times in ms. Needs only `node`: no network, no packages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RUNNER = Path(__file__).resolve().parent.parent / "logic" / "run.mjs"
+
+
+def node_binary() -> str:
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("Node.js is required for the logic tests (Node 20 or newer)")
+    return node
+
+
+@dataclass
+class Run:
+    """What one scenario did: `log` rows are (virtual ms, kind, fields)."""
+
+    log: list[tuple[int, str, dict[str, Any]]]
+    draws: list[float]
+    timers: int
+    listeners: int
+    ready_state: int
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [{"t": t, **fields} for t, what, fields in self.log if what == kind]
+
+    def times(self, kind: str) -> list[float]:
+        return [t for t, what, _ in self.log if what == kind]
+
+
+def run_scenario(module: Path, **scenario: Any) -> Run:
+    """Run `scenario` (see run.mjs) against the generated esm `module`."""
+    result = subprocess.run(
+        [node_binary(), str(RUNNER), str(module)],
+        input=json.dumps(scenario),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    return Run(
+        [tuple(row) for row in data["log"]],
+        data["draws"],
+        data["timers"],
+        data["listeners"],
+        data["readyState"],
+    )
