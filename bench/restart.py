@@ -49,7 +49,8 @@ def run(ctx: Context) -> Section:
         not_available(section, "wsgen default", ctx.missing.get("default", "not rendered"))
     else:
         specs = {"**wsgen default**": f"wsgen={module}", **specs}
-    for server in SERVERS:
+    # --quick only proves the table fills: one server is enough, and halves the smoke test.
+    for server in SERVERS[:1] if ctx.quick else SERVERS:
         for name, spec in specs.items():
             ours = name.startswith("**wsgen")
             run_ = restart_under_fleet(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,13 @@ RenderTo = Callable[..., Path]
 # Tiers: a test that needs a real network, Node processes, Chromium or the npm tools is "slow";
 # `pytest -m "not slow"` runs the rest (text, golden, CLI, virtual-clock logic) in seconds.
 SLOW_MARKERS = ("node", "browser", "tools", "heavy", "servers")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers per core. Most tests wait on real servers, browsers and timers
+    rather than compute, so one worker per core leaves the cores idle (measured on 2 cores:
+    2 workers 186 s, 4 workers 138 s); the CPU-heavy ones still run one at a time."""
+    return 2 * len(os.sched_getaffinity(0))
 
 
 @pytest.hookimpl(tryfirst=True)
