@@ -71,13 +71,20 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "bench-size": bench_section("Size"),
     "bench-throughput": bench_section("Throughput"),
     "bench-storm": bench_section("Restart storm (simulated)"),
+    "bench-restart": bench_section("Real server restarts"),
 }
 
 # Which generated sections each documentation file holds, relative to the repository root.
 DOCS = {
     "docs/options.md": ("flags",),
     "docs/close-codes.md": ("codes",),
-    "docs/benchmarks.md": ("bench-targets", "bench-size", "bench-throughput", "bench-storm"),
+    "docs/benchmarks.md": (
+        "bench-targets",
+        "bench-size",
+        "bench-throughput",
+        "bench-storm",
+        "bench-restart",
+    ),
 }
 
 
