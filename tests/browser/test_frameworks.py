@@ -67,6 +67,28 @@ class App:
     def unmount(self) -> None:
         self.page.evaluate("() => harness.unmount()")
 
+    def unmount_when(self, condition: str, timeout: float = 10) -> None:
+        """Unmount as soon as `condition` (over `s`, the hook's state) holds, checked in the page
+        every 5 ms: a round trip through the test per check can take longer than a restart
+        window on a loaded machine."""
+        self.page.evaluate(
+            """([condition, timeout]) => new Promise((resolve, reject) => {
+              const holds = new Function("s", `return !!s && (${condition});`);
+              const started = Date.now();
+              const poll = setInterval(() => {
+                if (holds(window.socketState)) {
+                  clearInterval(poll);
+                  harness.unmount();
+                  resolve();
+                } else if (Date.now() - started > timeout) {
+                  clearInterval(poll);
+                  reject(new Error(`not met within ${timeout} ms: ${condition}`));
+                }
+              }, 5);
+            })""",
+            [condition, timeout * 1000],
+        )
+
     def state(self) -> dict[str, Any]:
         state: dict[str, Any] = self.page.evaluate("() => window.socketState")
         return state
@@ -162,8 +184,7 @@ def test_unmount_closes_with_1000_and_leaves_nothing_running(app: App) -> None:
 def test_unmount_during_a_pending_reconnect_cancels_it(app: App) -> None:
     with ScriptedServer([Script(after=0.2, code=1012)]) as server:
         app.mount(server.url)
-        app.wait_state("s.reconnect !== null")
-        app.unmount()
+        app.unmount_when("s.reconnect !== null")
         time.sleep(0.1)
         assert app.left_running() == {"timers": 0, "listeners": []}
         time.sleep(2 * WINDOW[1])
