@@ -94,12 +94,15 @@ class App:
         return state
 
     def wait_state(self, condition: str, timeout: float = 10) -> dict[str, Any]:
-        """Wait until `condition`, JavaScript over `s` (the hook's state), holds."""
-        self.page.wait_for_function(
-            f"(() => {{ const s = window.socketState; return !!s && ({condition}); }})()",
+        """Wait until `condition`, JavaScript over `s` (the hook's state), holds; the state it
+        held in, read in the same evaluation (a second read could already see the next state,
+        such as the reconnect that follows a short restart window)."""
+        handle = self.page.wait_for_function(
+            f"(() => {{ const s = window.socketState; return !!s && ({condition}) && s; }})()",
             timeout=timeout * 1000,
         )
-        return self.state()
+        state: dict[str, Any] = handle.json_value()
+        return state
 
     def left_running(self) -> dict[str, Any]:
         """Timers pending and listeners on window and document, beyond those the page had
