@@ -23,7 +23,7 @@ GLOBALS_USED_BY_MODULE = frozenset(
     """
     DOMException Date Event EventTarget Math Object Promise clearTimeout globalThis module
     exports setTimeout window document navigator self WebSocket TypeError String Symbol
-    TextEncoder URL WeakMap MessageEvent CloseEvent
+    Blob URL WeakMap MessageEvent CloseEvent
     """.split()
 )
 
@@ -32,12 +32,12 @@ GLOBALS_USED_BY_MODULE = frozenset(
 # format and checks this list is complete.
 NAMES_DECLARED_BY_MODULE = frozenset(
     """
-    NORMAL_CLOSURE ABNORMAL_CLOSURE DEFAULTS CLOSE_POLICY READY_STATES EVENT_TYPES noop
-    createEvent closeAction reconnectDelay detach release CloseAction ClosePolicy SendData
-    WebSocketClass Settings Options ReconnectingEvent SocketEventMap GlobalClass
-    GlobalInstance listenForWake UrlProvider CloseInfo withDefaults
-    HANDLERS SocketEvent runHandler absoluteUrl clampCode utf8Length likeWebSocket
-    restartSpread hintedDelay NO_STATUS_RECEIVED
+    NORMAL_CLOSURE NO_STATUS_RECEIVED ABNORMAL_CLOSURE CONNECTING OPEN CLOSING CLOSED DEFAULTS
+    CLOSE_POLICY State STATE noop emit runHandler absoluteUrl byteLength closeAction
+    reconnectDelay listenForWake withDefaults detach release connect open fail abandon onOpen
+    beat onClose retry finish likeWebSocket CloseAction ClosePolicy SendData WebSocketClass
+    Settings Options ReconnectingEvent SocketEventMap GlobalClass GlobalInstance UrlProvider
+    CloseInfo
     """.split()
 )
 

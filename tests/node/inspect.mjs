@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 // The literal blocks every format carries (indented inside an iife, typed in ts); evaluating
 // their text alone checks the literals themselves, whatever the file exports.
 const BLOCKS = {
-  defaults: /^( *)const DEFAULTS(?:: \w+)? = (Object\.freeze\(\{\n[\s\S]*?\n\1\}\));$/m,
+  defaults: /^( *)const DEFAULTS(?:: \w+)? = (\{\n[\s\S]*?\n\1\});$/m,
   policy: /^( *)const CLOSE_POLICY(?:: [^=]+)? = (\[\n[\s\S]*?\n\1\]);$/m,
 };
 

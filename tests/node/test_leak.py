@@ -65,8 +65,8 @@ def test_a_thousand_reconnects_leave_no_listener_timer_socket_or_heap_growth(
 @pytest.mark.parametrize(
     ("mutation", "symptom"),
     [
-        ("if (this._socket) detach(this._socket);", "listenersLeft"),
-        ("clearTimeout(this._timer);\n    this._readyState = READY_STATES.OPEN;", "maxTimersOpen"),
+        ("if (state.s) detach(state.s);", "listenersLeft"),
+        ("clearTimeout(state.t);\n  state.r = OPEN;", "maxTimersOpen"),
     ],
     ids=["old-socket-keeps-listeners", "connect-timer-survives-open"],
 )

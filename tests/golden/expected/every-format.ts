@@ -79,8 +79,14 @@ const NORMAL_CLOSURE = 1000;
 const NO_STATUS_RECEIVED = 1005;
 const ABNORMAL_CLOSURE = 1006;
 
+// readyState values, as on a WebSocket. Minifiers inline these constants.
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSING = 2;
+const CLOSED = 3;
+
 /** Settings chosen when this file was generated; `options` passed at runtime override each. */
-const DEFAULTS: Settings = Object.freeze({
+const DEFAULTS: Settings = {
   restartDelayMin: 1000, // --restart-delay
   restartDelayMax: 5000, // --restart-delay
   backoffInitial: 1000, // --backoff-initial
@@ -90,7 +96,7 @@ const DEFAULTS: Settings = Object.freeze({
   connectTimeout: 10000, // --connect-timeout
   stableAfter: 5000, // --stable-after
   queueLimit: 1000, // --queue-limit
-});
+};
 
 /**
  * What to do when a connection closes, by code: [first, last, action] rows that never overlap;
@@ -130,42 +136,64 @@ const CLOSE_POLICY: Array<[number, number, CloseAction]> = [
   // 4000-4999 Application-defined, retry: the application's own meaning; mark fatal ones with --stop-on
 ];
 
-const READY_STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
-const EVENT_TYPES = ["open", "message", "error", "close", "reconnecting"];
-/** Each socket's `on<type>` handlers, kept off the socket as a WebSocket keeps them. */
-const HANDLERS: WeakMap<object, { [type: string]: unknown }> = new WeakMap();
+/** One socket's state; each field is explained where the constructor builds it. */
+interface State {
+  o: ReconnectingSocket;
+  u: string | UrlProvider;
+  l: string;
+  p: string | string[] | undefined;
+  c: Settings & Options;
+  s?: WebSocket | null;
+  t?: ReturnType<typeof setTimeout>;
+  a: number;
+  n: number;
+  f: number;
+  q: SendData[];
+  r: 0 | 1 | 2 | 3;
+  b?: BinaryType;
+  P: string;
+  x: string;
+  h: { [type: string]: unknown };
+  w?: CloseAction | undefined;
+  e?: [number, string];
+  k?: (event: Event) => void;
+  d?: boolean;
+}
+
+/**
+ * Each socket's state, kept off the socket as a WebSocket keeps its own: `Object.keys()` of a
+ * socket is [] and `JSON.stringify()` gives {}. Its fields have one-letter names because
+ * property names survive minification and these are read on every path.
+ */
+const STATE: WeakMap<object, State> = new WeakMap();
 
 function noop() {}
 
 /**
- * Where the runtime has no class for an event (CloseEvent in Node, "reconnecting" everywhere):
- * an Event whose fields are read-only, as on a native event.
+ * Fires `type` at the socket: a real MessageEvent or CloseEvent where the runtime has the class;
+ * otherwise (CloseEvent in Node, "reconnecting" everywhere) an Event whose fields are read-only,
+ * as on a native event.
  */
-class SocketEvent extends Event {
-  constructor(type: string, fields: { [name: string]: unknown }) {
-    super(type);
-    for (const name of Object.keys(fields)) {
-      Object.defineProperty(this, name, {
-        get: () => fields[name],
+function emit(
+  state: State,
+  type: string,
+  fields?: { [name: string]: unknown },
+): void {
+  const NativeEvent:
+    (new (type: string, init?: object) => Event) | false | undefined =
+    type === "message"
+      ? globalThis.MessageEvent
+      : type === "close" && globalThis.CloseEvent;
+  const event = NativeEvent ? new NativeEvent(type, fields) : new Event(type);
+  if (!NativeEvent) {
+    for (const name in fields) {
+      Object.defineProperty(event, name, {
+        value: fields[name],
         enumerable: true,
       });
     }
   }
-}
-
-function createEvent(
-  type: string,
-  fields?: { [name: string]: unknown },
-): Event {
-  // A real MessageEvent or CloseEvent where the runtime has the class.
-  const NativeEvent: (new (type: string, init?: object) => Event) | undefined =
-    type === "message"
-      ? globalThis.MessageEvent
-      : type === "close"
-        ? globalThis.CloseEvent
-        : undefined;
-  if (NativeEvent) return new NativeEvent(type, fields);
-  return fields ? new SocketEvent(type, fields) : new Event(type);
+  state.o.dispatchEvent(event);
 }
 
 /**
@@ -173,7 +201,7 @@ function createEvent(
  * is `this` (Node's MessageEvent has no currentTarget).
  */
 function runHandler(this: EventTarget, event: Event): void {
-  const handler = HANDLERS.get(this)![event.type];
+  const handler = STATE.get(this)!.h[event.type];
   if (typeof handler === "function") handler.call(this, event);
 }
 
@@ -182,30 +210,23 @@ function runHandler(this: EventTarget, event: Event): void {
  * as ws(s); an unparsable URL, another scheme or a fragment is a SyntaxError.
  */
 function absoluteUrl(url: string | URL): string {
-  const base = globalThis.document ? document.baseURI : undefined;
   let href = "";
   try {
-    const parsed = new URL(url, base);
-    parsed.protocol = parsed.protocol.replace(/^http/, "ws");
+    const parsed = new URL(url, globalThis.document && document.baseURI);
+    parsed.protocol = parsed.protocol.replace("http", "ws");
     href = parsed.href;
   } catch (error) {
     // Not a URL at all: refused below with the rest.
   }
-  if (!/^wss?:\/\/[^#]*$/.test(href)) {
+  if (!/^wss?:[^#]*$/.test(href)) {
     throw new DOMException(`The URL '${url}' is invalid.`, "SyntaxError");
   }
   return href;
 }
 
-/** A close code as WebIDL's [Clamp] unsigned short: 0-65535, rounded half to even. */
-function clampCode(code: number): number {
-  const clamped = Math.min(Math.max(+code || 0, 0), 65535);
-  const rounded = Math.round(clamped);
-  return rounded - clamped === 0.5 && rounded % 2 ? rounded - 1 : rounded;
-}
-
-function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).length;
+/** Bytes of `data` once sent: UTF-8 for a string. */
+function byteLength(data: SendData): number {
+  return new Blob([data as BlobPart]).size;
 }
 
 function closeAction(code: number, overrides?: ClosePolicy): CloseAction {
@@ -222,64 +243,41 @@ function reconnectDelay(
   failed: number,
   options: Settings,
 ): number {
-  const { restartDelayMin, restartDelayMax } = options;
+  const { restartDelayMin, restartDelayMax, backoffInitial, backoffFactor } =
+    options;
   if (action === "restart") {
     // Uniform over the window, drawn per attempt, so a fleet spreads its returns. Never sooner
-    // than its minimum, also after a refused attempt (the server still down); attempts that
-    // keep failing widen it as the backoff's ceiling grows (issue 14).
-    return restartDelayMin + Math.random() * restartSpread(failed, options);
+    // than its minimum, also after a refused attempt (the server still down). Attempts that
+    // keep failing widen it (issue 14): after the second failure in a row since the last open,
+    // to the backoff's ceiling one attempt behind once that is wider, up to backoffMax.
+    const width = restartDelayMax - restartDelayMin;
+    const spread =
+      failed < 2
+        ? width
+        : Math.max(
+            width,
+            Math.min(
+              options.backoffMax - restartDelayMin,
+              backoffInitial * backoffFactor ** (failed - 1),
+            ),
+          );
+    return restartDelayMin + Math.random() * spread;
   }
   // Full jitter: a random delay below a ceiling that grows per attempt.
-  const ceiling = Math.min(
-    options.backoffMax,
-    options.backoffInitial * Math.pow(options.backoffFactor, attempt),
-  );
-  const delay = Math.random() * ceiling;
+  const delay =
+    Math.random() *
+    Math.min(options.backoffMax, backoffInitial * backoffFactor ** attempt);
   return action === "retry-later" ? Math.max(restartDelayMax, delay) : delay;
-}
-
-/**
- * Width of the restart window after `failed` attempts in a row since the last open: the
- * window's own for the close and the first refusal; when failures go on, the backoff's ceiling
- * (one attempt behind) once it is wider, up to backoffMax.
- */
-function restartSpread(failed: number, options: Settings): number {
-  const width = options.restartDelayMax - options.restartDelayMin;
-  if (failed < 2) return width;
-  const ceiling =
-    options.backoffInitial * Math.pow(options.backoffFactor, failed - 1);
-  const widest = options.backoffMax - options.restartDelayMin;
-  return Math.max(width, Math.min(widest, ceiling));
-}
-
-/**
- * A server's "retry-after=SECONDS" (decimal digits, an optional fraction; anything else, such as
- * -1, NaN or 1e309, is no hint) as a delay: never sooner than `floor` (the code's own minimum),
- * at most backoffMax less the window's width, then spread over the restart window's width so a
- * fleet told the same hint does not return in the same instant.
- */
-function hintedDelay(
-  reason: string,
-  floor: number,
-  options: Settings,
-): number | undefined {
-  const pattern = /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)(?![^\s;,])/i;
-  const hint = pattern.exec(reason);
-  if (!hint) return undefined;
-  const width = options.restartDelayMax - options.restartDelayMin;
-  const latest = Math.max(floor, options.backoffMax - width);
-  const base = Math.min(latest, Math.max(floor, +hint[1]! * 1000));
-  return base + Math.random() * width;
 }
 
 // Browsers only: "online" and "visibilitychange" cut a pending retry short. Node and SSR have
 // neither global, so this does nothing there.
 function listenForWake(
   method: "addEventListener" | "removeEventListener",
-  wake: (event: Event) => void,
+  wake?: (event: Event) => void,
 ): void {
-  if (globalThis[method]) globalThis[method]("online", wake);
-  if (globalThis.document) document[method]("visibilitychange", wake);
+  if (globalThis[method]) globalThis[method]("online", wake!);
+  if (globalThis.document) document[method]("visibilitychange", wake!);
 }
 
 /**
@@ -302,13 +300,208 @@ function detach(socket: WebSocket) {
   socket.onerror = noop;
 }
 
+/** Lets go of a connection given up on, which may have a dead peer. */
 function release(socket: WebSocket) {
-  // A connection given up on may have a dead peer. Node's `ws` answers close() by waiting up
-  // to 30 s for a close frame such a peer never sends, holding the process open; terminate()
-  // lets go now. Browsers have no terminate() and finish the close in the background.
+  detach(socket);
+  // Node's `ws` answers close() by waiting up to 30 s for a close frame such a peer never
+  // sends, holding the process open; terminate() lets go now. Browsers have no terminate()
+  // and finish the close in the background.
   const terminate = (socket as unknown as { terminate?(): void }).terminate;
-  if (typeof terminate === "function") terminate.call(socket);
-  else socket.close();
+  (terminate || socket.close).call(socket);
+}
+
+/**
+ * One attempt. `first` (from the constructor) lets a bad URL throw, as `new WebSocket` does;
+ * later, any failure to start is a failed attempt.
+ */
+function connect(state: State, first?: boolean): void {
+  // A handshake that never completes would hold CONNECTING forever; give it up.
+  const timer = (state.t = setTimeout(
+    () => abandon(state, "connect timeout"),
+    state.c.connectTimeout,
+  ));
+  try {
+    const url = state.u;
+    if (typeof url === "function") {
+      // Only for the attempt still current: a close, a timeout or a newer attempt moves on.
+      const current = () => state.t === timer && state.r < CLOSING;
+      Promise.resolve()
+        .then(url)
+        .then((href) => current() && open(state, absoluteUrl(href)))
+        .catch((error) => current() && fail(state, error));
+      return;
+    }
+    open(state, url);
+  } catch (error) {
+    if (!first) return fail(state, error);
+    clearTimeout(timer);
+    throw error;
+  }
+}
+
+function open(state: State, url: string): void {
+  state.l = url;
+  const options = state.c;
+  const WebSocketClass = options.WebSocket || globalThis.WebSocket;
+  if (!WebSocketClass) {
+    throw new TypeError("no WebSocket: pass options.WebSocket");
+  }
+  const socket = new WebSocketClass(url, state.p, options.socketOptions);
+  if (state.b) socket.binaryType = state.b;
+  socket.onopen = () => onOpen(state);
+  socket.onmessage = (event) => {
+    emit(state, "message", { data: event.data, origin: event.origin });
+  };
+  socket.onerror = () => emit(state, "error");
+  socket.onclose = (event) =>
+    onClose(state, event.code, event.reason, event.wasClean);
+  state.s = socket;
+}
+
+/** A failure to even start (a bad URL, a throwing url function) is a failed attempt. */
+function fail(state: State, error: unknown): void {
+  const timer = state.t;
+  emit(state, "error");
+  // An "error" handler that closed the socket or began a new attempt has decided what is next.
+  if (state.t === timer && state.r < CLOSING) abandon(state, String(error));
+}
+
+/** Gives up the current connection or attempt as if it dropped (1006), and retries. */
+function abandon(state: State, reason: string): void {
+  // Detached first: some WebSockets fire "error" inside close() on a connecting socket.
+  if (state.s) release(state.s);
+  onClose(state, ABNORMAL_CLOSURE, reason, false);
+}
+
+function onOpen(state: State): void {
+  const socket = state.s!;
+  clearTimeout(state.t);
+  state.r = OPEN;
+  state.n = Date.now();
+  state.P = socket.protocol;
+  state.x = socket.extensions;
+  state.w = undefined;
+  const queued = state.q;
+  state.q = [];
+  // The queue goes out before "open" fires, so it precedes anything sent from a handler.
+  for (const data of queued) socket.send(data);
+  emit(state, "open");
+}
+
+function onClose(
+  state: State,
+  code: number,
+  reason: string,
+  wasClean: boolean,
+): void {
+  const options = state.c;
+  const openedAt = state.n;
+  clearTimeout(state.t);
+  if (state.s) detach(state.s);
+  state.s = null;
+  // Attempts in a row that never opened: what widens a restart window (issue 14).
+  state.f = openedAt ? 0 : state.f + 1;
+  if (openedAt && Date.now() - openedAt >= options.stableAfter) state.a = 0;
+  state.n = 0;
+  // Set by close(), so only while CLOSING: a peer that answered our close reports its echo, as
+  // on a WebSocket; one that did not (a dead peer, a heartbeat timeout) leaves the app's own
+  // close to report.
+  const closing = state.e;
+  if (closing && !wasClean) [code, reason] = closing;
+  let action = closing ? "stop" : closeAction(code, options.closePolicy);
+  // A restart stays a restart: an attempt that fails before the next open (the server still
+  // down) waits as the close that began it asked, never like a fresh drop (issue 14).
+  if (action === "retry") action = state.w || action;
+  else if (action !== "stop") state.w = action;
+  let delay: number | null | undefined;
+  if (!closing && options.shouldReconnect) {
+    // The app's word beats the table: a delay in ms, null to stop, undefined for the table.
+    const timer = state.t;
+    const info = { code, reason, wasClean };
+    try {
+      delay = options.shouldReconnect(info, state.a + 1);
+    } catch (error) {
+      // A bug in the hook must not strand the socket: report it, and apply the table.
+      setTimeout(() => {
+        throw error;
+      });
+    }
+    // The hook closed the socket or began a new attempt: that is what happens next.
+    if (state.t !== timer || state.r > OPEN) return;
+    if (delay !== undefined) action = delay === null ? "stop" : "retry";
+  }
+  if (action === "stop" || state.a >= options.maxRetries) {
+    return finish(state, code, reason, wasClean);
+  }
+  // A server may say when to come back: "retry-after=SECONDS" in the close reason (decimal
+  // digits, an optional fraction; anything else, such as -1, NaN or 1e309, is no hint). Never
+  // sooner than the code's own minimum, at most backoffMax less the window's width, then spread
+  // over that width so a fleet told the same hint does not return in the same instant.
+  const hint =
+    delay === undefined &&
+    /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)(?![^\s;,])/i.exec(reason);
+  if (hint) {
+    const floor =
+      action === "restart"
+        ? options.restartDelayMin
+        : action === "retry-later"
+          ? options.restartDelayMax
+          : 0;
+    const width = options.restartDelayMax - options.restartDelayMin;
+    delay =
+      Math.min(
+        Math.max(floor, options.backoffMax - width),
+        Math.max(floor, +hint[1]! * 1000),
+      ) +
+      Math.random() * width;
+  }
+  // No delay chosen yet, by the app or the server: the policy's.
+  if (delay == null) {
+    delay = reconnectDelay(action, state.a, state.f, options);
+  }
+  delay = Math.round(Math.max(0, delay));
+  state.a += 1;
+  state.r = CONNECTING;
+  // A wait the server asked for (a restart window, 1013, a hint) no wake-up cuts short; a
+  // delay from the app's hook made the action "retry" above.
+  state.d = action !== "retry" || !!hint;
+  state.t = setTimeout(() => retry(state), delay);
+  emit(state, "reconnecting", {
+    code,
+    reason,
+    wasClean,
+    attempt: state.a,
+    delay,
+    fromServer: !!hint,
+  });
+}
+
+/**
+ * A retry that finds the browser offline spends no attempt: "online" makes it when the network
+ * is back. Browsers also report offline with a local server reachable, so it waits backoffMax
+ * at most.
+ */
+function retry(state: State): void {
+  if (globalThis.navigator && navigator.onLine === false) {
+    // The server's wait is over; the network's may end at the next "online".
+    state.d = false;
+    state.t = setTimeout(() => connect(state), state.c.backoffMax);
+  } else {
+    connect(state);
+  }
+}
+
+function finish(
+  state: State,
+  code: number,
+  reason: string,
+  wasClean: boolean,
+): void {
+  if (state.r === CLOSED) return;
+  state.r = CLOSED;
+  state.q = [];
+  listenForWake("removeEventListener", state.k);
+  emit(state, "close", { code, reason, wasClean });
 }
 
 /**
@@ -321,24 +514,6 @@ export class ReconnectingSocket extends EventTarget {
   declare static readonly OPEN: 1;
   declare static readonly CLOSING: 2;
   declare static readonly CLOSED: 3;
-  declare private _url: string | UrlProvider;
-  declare private _href: string;
-  declare private _protocols: string | string[] | undefined;
-  declare private _options: Settings & Options;
-  declare private _socket: WebSocket | null;
-  declare private _timer: ReturnType<typeof setTimeout> | undefined;
-  declare private _attempt: number;
-  declare private _openedAt: number;
-  declare private _failed: number;
-  declare private _queue: SendData[];
-  declare private _readyState: 0 | 1 | 2 | 3;
-  declare private _binaryType: BinaryType | undefined;
-  declare private _protocol: string;
-  declare private _extensions: string;
-  declare private _serverWait: "restart" | "retry-later" | undefined;
-  declare private _closedWith: [number, string] | undefined;
-  declare private _wake: (event: Event) => void;
-  declare private _held: boolean;
 
   /**
    * @param url or a function called before every attempt (a
@@ -354,91 +529,88 @@ export class ReconnectingSocket extends EventTarget {
     options?: Options,
   ) {
     super();
-    if (arguments.length < 1) {
+    if (!arguments.length) {
       throw new TypeError("1 argument required, but only 0 present.");
     }
-    this._url = typeof url === "function" ? url : absoluteUrl(url);
-    this._href = "";
-    this._protocols = protocols;
-    this._options = withDefaults(options);
-    this._socket = null;
-    this._timer = undefined;
-    this._attempt = 0;
-    this._openedAt = 0;
-    this._failed = 0;
-    this._queue = [];
-    this._readyState = READY_STATES.CONNECTING;
-    this._binaryType = undefined;
-    this._protocol = this._extensions = "";
-    HANDLERS.set(this, {});
-    this._serverWait = undefined;
-    this._closedWith = undefined;
-    this._held = false;
-    this._connect(true);
+    const state: State = {
+      o: this, // the socket, which events are fired at
+      // the URL, resolved, or the function that gives one
+      u: typeof url === "function" ? url : absoluteUrl(url),
+      l: "", // the URL of the current or last attempt (`url`)
+      p: protocols,
+      c: withDefaults(options), // the settings
+      // s: the current connection, if any; t: its timer (connect timeout, heartbeat) or the
+      // pending retry's
+      a: 0, // attempts since the last stable open: the backoff's exponent
+      n: 0, // when the current connection opened; 0 until it does
+      f: 0, // attempts in a row that never opened
+      q: [], // messages sent while not open, for the next open
+      r: CONNECTING, // readyState
+      // b: the binaryType set, for every connection
+      P: "", // `protocol` and `extensions` of the last open
+      x: "",
+      h: {}, // the on<type> handlers
+      // w: the action of the close that began the attempts ("restart", "retry-later"), until
+      // an open: the wait the server asked for; e: close()'s [code, reason]
+      // k: the listener that cuts a retry short; d: the retry waits for the server, so k may not
+    };
+    STATE.set(this, state);
+    connect(state, true);
     // Listening starts once the first attempt has not thrown: a constructor that throws leaves
     // nothing behind on the window.
-    this._wake = (event) => {
+    state.k = (event) => {
       // Back online, or the page shown again: a retry that is waiting goes now.
       // Never a wait the server asked for (a restart window, 1013, a hint): only a backoff.
-      const waiting =
-        !this._socket &&
-        !this._held &&
-        this._readyState === READY_STATES.CONNECTING;
+      const waiting = !state.s && !state.d && state.r === CONNECTING;
       if (waiting && (event.type === "online" || !document.hidden)) {
-        clearTimeout(this._timer);
-        this._connect();
+        clearTimeout(state.t);
+        connect(state);
       }
     };
-    listenForWake("addEventListener", this._wake);
-    // Internal state stays out of Object.keys() and JSON.stringify(): a WebSocket shows none.
-    for (const key of Object.keys(this)) {
-      Object.defineProperty(this, key, { enumerable: false });
-    }
+    listenForWake("addEventListener", state.k);
   }
 
   /** The URL of the current or last attempt, resolved as a WebSocket resolves it. */
   get url(): string {
-    return this._href;
+    return STATE.get(this)!.l;
   }
 
   get readyState(): 0 | 1 | 2 | 3 {
-    return this._readyState;
+    return STATE.get(this)!.r;
   }
 
   /** The subprotocol the server chose at the last open; kept after the close, as on a WebSocket. */
   get protocol(): string {
-    return this._protocol;
+    return STATE.get(this)!.P;
   }
 
   get extensions(): string {
-    return this._extensions;
+    return STATE.get(this)!.x;
   }
 
   /** Bytes not yet sent: the connection's, plus the queue's, which the next open sends. */
   get bufferedAmount(): number {
-    let amount = this._socket ? this._socket.bufferedAmount : 0;
-    for (const data of this._queue) {
-      if (typeof data === "string") amount += utf8Length(data);
-      else amount += "size" in data ? data.size : data.byteLength;
-    }
+    const state = STATE.get(this)!;
+    let amount = state.s ? state.s.bufferedAmount : 0;
+    for (const data of state.q) amount += byteLength(data);
     return amount;
   }
 
   get binaryType(): BinaryType {
-    return (
-      this._binaryType || (this._socket ? this._socket.binaryType : "blob")
-    );
+    const state = STATE.get(this)!;
+    return state.b || (state.s ? state.s.binaryType : "blob");
   }
 
   set binaryType(value: BinaryType) {
     // A type the socket does not know is ignored, as on a WebSocket; with a socket, its class
     // decides (the ws package adds "nodebuffer").
-    const socket = this._socket;
+    const state = STATE.get(this)!;
+    const socket = state.s;
     if (socket) {
       socket.binaryType = value;
-      this._binaryType = socket.binaryType;
+      state.b = socket.binaryType;
     } else if (value === "blob" || value === "arraybuffer") {
-      this._binaryType = value;
+      state.b = value;
     }
   }
 
@@ -447,26 +619,19 @@ export class ReconnectingSocket extends EventTarget {
    * @param data
    */
   send(data: SendData): void {
-    if (arguments.length < 1) {
+    const state = STATE.get(this)!;
+    const socket = state.s;
+    if (!arguments.length) {
       throw new TypeError("1 argument required, but only 0 present.");
     }
-    const socket = this._socket;
-    if (socket && socket.readyState === READY_STATES.OPEN) {
-      return socket.send(data);
+    if (socket && socket.readyState === OPEN) return socket.send(data);
+    if (state.r > OPEN) {
+      throw new DOMException("the socket is closed", "InvalidStateError");
     }
-    if (this._readyState >= READY_STATES.CLOSING) {
-      throw new DOMException(
-        "ReconnectingSocket is closed",
-        "InvalidStateError",
-      );
+    if (state.q.length >= state.c.queueLimit) {
+      throw new DOMException("the send queue is full", "QuotaExceededError");
     }
-    if (this._queue.length >= this._options.queueLimit) {
-      throw new DOMException(
-        `send queue is full (${this._options.queueLimit} messages)`,
-        "QuotaExceededError",
-      );
-    }
-    this._queue.push(data);
+    state.q.push(data);
   }
 
   /**
@@ -475,8 +640,14 @@ export class ReconnectingSocket extends EventTarget {
    * @param reason at most 123 bytes of UTF-8
    */
   close(code?: number, reason?: string): void {
-    // The arguments checked first, as a WebSocket checks them, whatever the state.
-    if (code !== undefined) code = clampCode(code);
+    const state = STATE.get(this)!;
+    // The arguments checked first, as a WebSocket checks them, whatever the state. The code is
+    // a WebIDL [Clamp] unsigned short: rounded half to even (a code clamping would change is
+    // refused anyway).
+    if (code !== undefined) {
+      code = +code;
+      code = Math.round(code % 2 === 0.5 ? code - 1 : code);
+    }
     const allowed =
       code === undefined
         ? reason === undefined
@@ -487,254 +658,43 @@ export class ReconnectingSocket extends EventTarget {
         "InvalidAccessError",
       );
     }
-    if (reason !== undefined && utf8Length((reason = `${reason}`)) > 123) {
-      throw new DOMException(
-        "close reason must be at most 123 bytes of UTF-8",
-        "SyntaxError",
-      );
+    if (reason !== undefined && byteLength((reason = `${reason}`)) > 123) {
+      throw new DOMException("close reason over 123 bytes", "SyntaxError");
     }
-    if (this._readyState >= READY_STATES.CLOSING) return;
-    const socket = this._socket;
-    if (socket && socket.readyState === READY_STATES.OPEN) {
-      socket.close(code, reason);
-    }
-    clearTimeout(this._timer);
-    this._readyState = READY_STATES.CLOSING;
+    if (state.r > OPEN) return;
+    const socket = state.s;
+    if (socket && socket.readyState === OPEN) socket.close(code, reason);
+    clearTimeout(state.t);
+    state.r = CLOSING;
     // The final "close" reports this, whatever the peer answers or fails to; a close() without a
     // code sends none, which a WebSocket reports as 1005.
-    this._closedWith = [
-      code === undefined ? NO_STATUS_RECEIVED : code,
-      reason || "",
-    ];
-    if (socket && socket.readyState !== READY_STATES.CONNECTING) return;
+    state.e = [code === undefined ? NO_STATUS_RECEIVED : code, reason || ""];
+    if (socket && socket.readyState !== CONNECTING) return;
     // Before an attempt opened, or between attempts: the connection fails, as a WebSocket's
     // does when closed while connecting: "error", then "close" 1006, not clean.
     if (socket) {
       detach(socket);
       socket.close();
-      this._socket = null;
+      state.s = null;
     }
     Promise.resolve().then(() => {
-      this._emit("error");
-      this._finish(ABNORMAL_CLOSURE, "", false);
+      emit(state, "error");
+      finish(state, ABNORMAL_CLOSURE, "", false);
     });
   }
 
   /** Drops the current connection and connects again now, with the backoff reset. */
   reconnect(): void {
-    if (this._readyState >= READY_STATES.CLOSING) {
-      throw new DOMException(
-        "ReconnectingSocket is closed",
-        "InvalidStateError",
-      );
+    const state = STATE.get(this)!;
+    if (state.r > OPEN) {
+      throw new DOMException("the socket is closed", "InvalidStateError");
     }
-    clearTimeout(this._timer);
-    if (this._socket) {
-      detach(this._socket);
-      release(this._socket);
-      this._socket = null;
-    }
-    this._attempt = this._openedAt = this._failed = 0;
-    this._readyState = READY_STATES.CONNECTING;
-    this._connect();
-  }
-
-  /**
-   * One attempt. `first` (from the constructor) lets a bad URL throw, as `new WebSocket` does;
-   * later, any failure to start is a failed attempt.
-   */
-  private _connect(first?: boolean): void {
-    // A handshake that never completes would hold CONNECTING forever; give it up.
-    const timer = (this._timer = setTimeout(
-      () => this._abandon("connect timeout"),
-      this._options.connectTimeout,
-    ));
-    try {
-      const url = this._url;
-      if (typeof url === "function") {
-        // Only for the attempt still current: a close, a timeout or a newer attempt moves on.
-        const current = () =>
-          this._timer === timer && this._readyState < READY_STATES.CLOSING;
-        Promise.resolve()
-          .then(url)
-          .then((href) => current() && this._open(absoluteUrl(href)))
-          .catch((error) => current() && this._fail(error));
-        return;
-      }
-      this._open(url);
-    } catch (error) {
-      if (!first) return this._fail(error);
-      clearTimeout(timer);
-      throw error;
-    }
-  }
-
-  private _open(url: string): void {
-    this._href = url;
-    const options = this._options;
-    const WebSocketClass = options.WebSocket || globalThis.WebSocket;
-    if (!WebSocketClass) {
-      throw new TypeError(
-        "no WebSocket class: pass options.WebSocket (in Node, the ws package)",
-      );
-    }
-    const socket = new WebSocketClass(
-      url,
-      this._protocols,
-      options.socketOptions,
-    );
-    if (this._binaryType) socket.binaryType = this._binaryType;
-    socket.onopen = () => this._onOpen();
-    socket.onmessage = (event) => {
-      this._emit("message", { data: event.data, origin: event.origin });
-    };
-    socket.onerror = () => this._emit("error");
-    socket.onclose = (event) =>
-      this._onClose(event.code, event.reason, event.wasClean);
-    this._socket = socket;
-  }
-
-  /** A failure to even start (a bad URL, a throwing url function) is a failed attempt. */
-  private _fail(error: unknown): void {
-    const timer = this._timer;
-    this._emit("error");
-    // An "error" handler that closed the socket or began a new attempt has decided what is next.
-    if (this._timer === timer && this._readyState < READY_STATES.CLOSING) {
-      this._abandon(String(error));
-    }
-  }
-
-  /** Gives up the current connection or attempt as if it dropped (1006), and retries. */
-  private _abandon(reason: string): void {
-    const socket = this._socket;
-    if (socket) {
-      // Detached first: some WebSockets fire "error" inside close() on a connecting socket.
-      detach(socket);
-      release(socket);
-    }
-    this._onClose(ABNORMAL_CLOSURE, reason, false);
-  }
-
-  private _onOpen(): void {
-    clearTimeout(this._timer);
-    this._readyState = READY_STATES.OPEN;
-    this._openedAt = Date.now();
-    const socket = this._socket!;
-    this._protocol = socket.protocol;
-    this._extensions = socket.extensions;
-    this._serverWait = undefined;
-    const queued = this._queue;
-    this._queue = [];
-    // The queue goes out before "open" fires, so it precedes anything sent from a handler.
-    for (const data of queued) socket.send(data);
-    this._emit("open");
-  }
-
-  private _onClose(code: number, reason: string, wasClean: boolean): void {
-    clearTimeout(this._timer);
-    if (this._socket) detach(this._socket);
-    this._socket = null;
-    const options = this._options;
-    const openedAt = this._openedAt;
-    // Attempts in a row that never opened: what widens a restart window (issue 14).
-    this._failed = openedAt ? 0 : this._failed + 1;
-    if (openedAt && Date.now() - openedAt >= options.stableAfter) {
-      this._attempt = 0;
-    }
-    this._openedAt = 0;
-    const closing = this._readyState === READY_STATES.CLOSING;
-    // A peer that answered our close reports its echo, as on a WebSocket; one that did not (a
-    // dead peer, a heartbeat timeout) leaves the app's own close to report.
-    if (closing && !wasClean && this._closedWith) {
-      [code, reason] = this._closedWith;
-    }
-    let action = closing ? "stop" : closeAction(code, options.closePolicy);
-    // A restart stays a restart: an attempt that fails before the next open (the server still
-    // down) waits as the close that began it asked, never like a fresh drop (issue 14).
-    if (action === "retry" && this._serverWait) action = this._serverWait;
-    if (action === "restart" || action === "retry-later") {
-      this._serverWait = action;
-    }
-    let delay: number | null | undefined;
-    if (!closing && options.shouldReconnect) {
-      // The app's word beats the table: a delay in ms, null to stop, undefined for the table.
-      const event = { code, reason, wasClean };
-      const timer = this._timer;
-      try {
-        delay = options.shouldReconnect(event, this._attempt + 1);
-      } catch (error) {
-        // A bug in the hook must not strand the socket: report it, and apply the table.
-        setTimeout(() => {
-          throw error;
-        });
-      }
-      // The hook closed the socket or began a new attempt: that is what happens next.
-      const current = this._timer === timer;
-      if (!current || this._readyState >= READY_STATES.CLOSING) return;
-      if (delay !== undefined) action = delay === null ? "stop" : "retry";
-    }
-    if (action === "stop" || this._attempt >= options.maxRetries) {
-      this._finish(code, reason, wasClean);
-      return;
-    }
-    // A server may say when to come back: "retry-after=<seconds>" in the close reason.
-    const floor =
-      action === "restart"
-        ? options.restartDelayMin
-        : action === "retry-later"
-          ? options.restartDelayMax
-          : 0;
-    const hinted =
-      delay === undefined ? hintedDelay(reason, floor, options) : undefined;
-    const fromServer = hinted !== undefined;
-    if (fromServer) delay = hinted;
-    // No delay chosen yet, by the app or the server: the policy's.
-    if (delay == null) {
-      delay = reconnectDelay(action, this._attempt, this._failed, options);
-    }
-    delay = Math.round(Math.max(0, delay));
-    this._attempt += 1;
-    this._readyState = READY_STATES.CONNECTING;
-    // A wait the server asked for (a restart window, 1013, a hint) no wake-up cuts short; a
-    // delay from the app's hook made the action "retry" above.
-    this._held = action !== "retry" || fromServer;
-    this._timer = setTimeout(() => this._retry(), delay);
-    this._emit("reconnecting", {
-      code,
-      reason,
-      wasClean,
-      attempt: this._attempt,
-      delay,
-      fromServer,
-    });
-  }
-
-  /**
-   * A retry that finds the browser offline spends no attempt: "online" makes it when the network
-   * is back. Browsers also report offline with a local server reachable, so it waits backoffMax
-   * at most.
-   */
-  private _retry(): void {
-    if (globalThis.navigator && navigator.onLine === false) {
-      const atMost = this._options.backoffMax;
-      // The server's wait is over; the network's may end at the next "online".
-      this._held = false;
-      this._timer = setTimeout(() => this._connect(), atMost);
-    } else {
-      this._connect();
-    }
-  }
-
-  private _finish(code: number, reason: string, wasClean: boolean): void {
-    if (this._readyState === READY_STATES.CLOSED) return;
-    this._readyState = READY_STATES.CLOSED;
-    this._queue = [];
-    listenForWake("removeEventListener", this._wake);
-    this._emit("close", { code, reason, wasClean });
-  }
-
-  private _emit(type: string, fields?: { [name: string]: unknown }): void {
-    this.dispatchEvent(createEvent(type, fields));
+    clearTimeout(state.t);
+    if (state.s) release(state.s);
+    state.s = null;
+    state.a = state.n = state.f = 0;
+    state.r = CONNECTING;
+    connect(state);
   }
 }
 
@@ -745,18 +705,18 @@ export class ReconnectingSocket extends EventTarget {
  */
 function likeWebSocket(socketClass: Function): void {
   const prototype = socketClass.prototype;
-  for (const [name, value] of Object.entries(READY_STATES)) {
-    const constant = { value, enumerable: true };
-    Object.defineProperty(socketClass, name, constant);
-    Object.defineProperty(prototype, name, constant);
-  }
-  for (const type of EVENT_TYPES) {
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach((name, value) => {
+    for (const target of [socketClass, prototype]) {
+      Object.defineProperty(target, name, { value, enumerable: true });
+    }
+  });
+  for (const type of ["open", "message", "error", "close", "reconnecting"]) {
     Object.defineProperty(prototype, "on" + type, {
       get() {
-        return HANDLERS.get(this)![type] || null;
+        return STATE.get(this)!.h[type] || null;
       },
       set(value) {
-        const handlers = HANDLERS.get(this)!;
+        const handlers = STATE.get(this)!.h;
         // As WebIDL's EventHandler: anything but an object is null; the handler runs where it
         // was first set among the type's listeners, and a cleared one gives up its place.
         const handler = Object(value) === value ? value : null;
