@@ -7,7 +7,8 @@ which would count one library's license text against it and not another's; strip
 bundle is code only. gzip is level 9 (as `gzip -9`); brotli is quality 11.
 
 Our cost per feature: the minimal profile (every optional feature off), then minimal with each
-feature on alone, the difference in min+gzip bytes.
+feature on alone, the difference in min+gzip bytes. What the drop-in costs: the minimal profile
+with one part of its WebSocket fidelity cut out (bench/drop_in_cost.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from common import (
     installed_version,
     run_node,
 )
+from drop_in_cost import drop_in_cost
 from ours import FEATURES, PROFILES, Unavailable, minimal_plus, render
 
 ESBUILD = NODE_MODULES / ".bin" / "esbuild"
@@ -128,7 +130,15 @@ def run(ctx: Context) -> Section:
         if profile in ctx.missing:
             section.notes.append(f"wsgen {profile}: not available yet ({ctx.missing[profile]}).")
     per_feature(ctx, section)
+    if "minimal" in ctx.ours:
+        drop_in_cost(ctx, section, ctx.ours["minimal"], lambda module: bundled_size(ctx, module))
     return section
+
+
+def bundled_size(ctx: Context, module: Path) -> int:
+    """min+gzip bytes of `module` bundled as a user imports it."""
+    entry = our_entry(module, ctx.tmp, module.stem)
+    return gzip_size(bundle(entry, ctx.tmp / f"size-{module.stem}.min.js"))
 
 
 def per_feature(ctx: Context, section: Section) -> None:
