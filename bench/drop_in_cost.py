@@ -22,7 +22,7 @@ def _replace(pattern: str, replacement: str, times: int = 1) -> Cut:
     def cut(text: str) -> str:
         changed, found = re.subn(pattern, replacement, text, flags=re.S)
         if found != times:
-            raise ValueError(f"drop-in cost: expected {times} match(es) of {pattern!r}, got {found}")
+            raise ValueError(f"drop-in cost: {pattern!r} matched {found} times, not {times}")
         return changed
 
     return cut
