@@ -237,37 +237,61 @@ function closeAction(code: number, overrides?: ClosePolicy): CloseAction {
   return "retry";
 }
 
+/**
+ * How long to wait before the next attempt, drawn once per attempt so a fleet spreads its
+ * returns. `floor` is the action's own minimum: the restart window's start for "restart", its
+ * end for "retry-later".
+ */
 function reconnectDelay(
   action: CloseAction,
-  attempt: number,
-  failed: number,
-  options: Settings,
+  state: State,
+  hint?: RegExpExecArray | null | false,
 ): number {
-  const { restartDelayMin, restartDelayMax, backoffInitial, backoffFactor } =
-    options;
-  if (action === "restart") {
-    // Uniform over the window, drawn per attempt, so a fleet spreads its returns. Never sooner
-    // than its minimum, also after a refused attempt (the server still down). Attempts that
-    // keep failing widen it (issue 14): after the second failure in a row since the last open,
-    // to the backoff's ceiling one attempt behind once that is wider, up to backoffMax.
-    const width = restartDelayMax - restartDelayMin;
-    const spread =
-      failed < 2
-        ? width
-        : Math.max(
-            width,
-            Math.min(
-              options.backoffMax - restartDelayMin,
-              backoffInitial * backoffFactor ** (failed - 1),
-            ),
-          );
-    return restartDelayMin + Math.random() * spread;
+  const { restartDelayMin, backoffInitial, backoffFactor, backoffMax } =
+    state.c;
+  const width = state.c.restartDelayMax - restartDelayMin;
+  const floor =
+    action === "restart"
+      ? restartDelayMin
+      : action === "retry-later"
+        ? state.c.restartDelayMax
+        : 0;
+  // The server's "retry-after=SECONDS": never sooner than the floor, at most backoffMax less
+  // the window's width, then spread over that width so a fleet told the same hint does not
+  // return in the same instant.
+  if (hint) {
+    return (
+      Math.min(
+        Math.max(floor, backoffMax - width),
+        Math.max(floor, +hint[1]! * 1000),
+      ) +
+      Math.random() * width
+    );
   }
   // Full jitter: a random delay below a ceiling that grows per attempt.
-  const delay =
-    Math.random() *
-    Math.min(options.backoffMax, backoffInitial * backoffFactor ** attempt);
-  return action === "retry-later" ? Math.max(restartDelayMax, delay) : delay;
+  if (action !== "restart") {
+    return Math.max(
+      floor,
+      Math.random() *
+        Math.min(backoffMax, backoffInitial * backoffFactor ** state.a),
+    );
+  }
+  // A restart: uniform over the window. Never sooner than its start, also after a refused
+  // attempt (the server still down). Attempts that keep failing widen it (issue 14): after the
+  // second failure in a row since the last open, to the backoff's ceiling one attempt behind
+  // once that is wider, up to backoffMax.
+  const failed = state.f;
+  const spread =
+    failed < 2
+      ? width
+      : Math.max(
+          width,
+          Math.min(
+            backoffMax - floor,
+            backoffInitial * backoffFactor ** (failed - 1),
+          ),
+        );
+  return floor + Math.random() * spread;
 }
 
 // Browsers only: "online" and "visibilitychange" cut a pending retry short. Node and SSR have
@@ -344,7 +368,7 @@ function open(state: State, url: string): void {
   const options = state.c;
   const WebSocketClass = options.WebSocket || globalThis.WebSocket;
   if (!WebSocketClass) {
-    throw new TypeError("no WebSocket: pass options.WebSocket");
+    throw new TypeError("pass options.WebSocket");
   }
   const socket = new WebSocketClass(url, state.p, options.socketOptions);
   if (state.b) socket.binaryType = state.b;
@@ -434,30 +458,13 @@ function onClose(
     return finish(state, code, reason, wasClean);
   }
   // A server may say when to come back: "retry-after=SECONDS" in the close reason (decimal
-  // digits, an optional fraction; anything else, such as -1, NaN or 1e309, is no hint). Never
-  // sooner than the code's own minimum, at most backoffMax less the window's width, then spread
-  // over that width so a fleet told the same hint does not return in the same instant.
+  // digits, an optional fraction; anything else, such as -1, NaN or 1e309, is no hint).
   const hint =
     delay === undefined &&
     /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)(?![^\s;,])/i.exec(reason);
-  if (hint) {
-    const floor =
-      action === "restart"
-        ? options.restartDelayMin
-        : action === "retry-later"
-          ? options.restartDelayMax
-          : 0;
-    const width = options.restartDelayMax - options.restartDelayMin;
-    delay =
-      Math.min(
-        Math.max(floor, options.backoffMax - width),
-        Math.max(floor, +hint[1]! * 1000),
-      ) +
-      Math.random() * width;
-  }
-  // No delay chosen yet, by the app or the server: the policy's.
+  // No delay chosen yet by the app: the policy's, or the server's.
   if (delay == null) {
-    delay = reconnectDelay(action, state.a, state.f, options);
+    delay = reconnectDelay(action, state, hint);
   }
   delay = Math.round(Math.max(0, delay));
   state.a += 1;
@@ -530,7 +537,7 @@ export class ReconnectingSocket extends EventTarget {
   ) {
     super();
     if (!arguments.length) {
-      throw new TypeError("1 argument required, but only 0 present.");
+      throw new TypeError("1 argument required");
     }
     const state: State = {
       o: this, // the socket, which events are fired at
@@ -622,14 +629,14 @@ export class ReconnectingSocket extends EventTarget {
     const state = STATE.get(this)!;
     const socket = state.s;
     if (!arguments.length) {
-      throw new TypeError("1 argument required, but only 0 present.");
+      throw new TypeError("1 argument required");
     }
     if (socket && socket.readyState === OPEN) return socket.send(data);
     if (state.r > OPEN) {
-      throw new DOMException("the socket is closed", "InvalidStateError");
+      throw new DOMException("closed", "InvalidStateError");
     }
     if (state.q.length >= state.c.queueLimit) {
-      throw new DOMException("the send queue is full", "QuotaExceededError");
+      throw new DOMException("queue full", "QuotaExceededError");
     }
     state.q.push(data);
   }
@@ -653,13 +660,10 @@ export class ReconnectingSocket extends EventTarget {
         ? reason === undefined
         : code === NORMAL_CLOSURE || (code >= 3000 && code <= 4999);
     if (!allowed) {
-      throw new DOMException(
-        "close code must be 1000 or 3000-4999",
-        "InvalidAccessError",
-      );
+      throw new DOMException("code not 1000/3000-4999", "InvalidAccessError");
     }
     if (reason !== undefined && byteLength((reason = `${reason}`)) > 123) {
-      throw new DOMException("close reason over 123 bytes", "SyntaxError");
+      throw new DOMException("reason over 123 bytes", "SyntaxError");
     }
     if (state.r > OPEN) return;
     const socket = state.s;
@@ -687,7 +691,7 @@ export class ReconnectingSocket extends EventTarget {
   reconnect(): void {
     const state = STATE.get(this)!;
     if (state.r > OPEN) {
-      throw new DOMException("the socket is closed", "InvalidStateError");
+      throw new DOMException("closed", "InvalidStateError");
     }
     clearTimeout(state.t);
     if (state.s) release(state.s);
