@@ -131,18 +131,14 @@ function runHandler(event) {
  * as ws(s); an unparsable URL, another scheme or a fragment is a SyntaxError.
  */
 function absoluteUrl(url) {
-  let href = "";
   try {
     const parsed = new URL(url, globalThis.document && document.baseURI);
     parsed.protocol = parsed.protocol.replace("http", "ws");
-    href = parsed.href;
+    if (/^wss?:[^#]*$/.test(parsed.href)) return parsed.href;
   } catch (error) {
     // Not a URL at all: refused below with the rest.
   }
-  if (!/^wss?:[^#]*$/.test(href)) {
-    throw new DOMException(`The URL '${url}' is invalid.`, "SyntaxError");
-  }
-  return href;
+  throw new DOMException(`The URL '${url}' is invalid.`, "SyntaxError");
 }
 
 /** Bytes of `data` once sent: UTF-8 for a string. */
