@@ -35,7 +35,7 @@ NAMES_DECLARED_BY_MODULE = frozenset(
     NORMAL_CLOSURE NO_STATUS_RECEIVED ABNORMAL_CLOSURE CONNECTING OPEN CLOSING CLOSED DEFAULTS
     CLOSE_POLICY State STATE noop emit runHandler absoluteUrl byteLength closeAction
     reconnectDelay listenForWake withDefaults detach release connect open fail abandon onOpen
-    beat onClose retry finish likeWebSocket CloseAction ClosePolicy SendData WebSocketClass
+    beat onClose retry finish prototype CloseAction ClosePolicy SendData WebSocketClass
     Settings Options ReconnectingEvent SocketEventMap GlobalClass GlobalInstance UrlProvider
     CloseInfo
     """.split()

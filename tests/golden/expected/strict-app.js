@@ -607,36 +607,32 @@ export class AppSocket extends EventTarget {
  * prototype, `on<type>` handlers as accessors on the prototype, "[object WebSocket]", and a
  * constructor length of 1.
  */
-function likeWebSocket(socketClass) {
-  const prototype = socketClass.prototype;
-  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach((name, value) => {
-    for (const target of [socketClass, prototype]) {
-      Object.defineProperty(target, name, { value, enumerable: true });
-    }
-  });
-  for (const type of ["open", "message", "error", "close", "reconnecting"]) {
-    Object.defineProperty(prototype, "on" + type, {
-      get() {
-        return STATE.get(this).h[type] || null;
-      },
-      set(value) {
-        const handlers = STATE.get(this).h;
-        // As WebIDL's EventHandler: anything but an object is null; the handler runs where it
-        // was first set among the type's listeners, and a cleared one gives up its place.
-        const handler = Object(value) === value ? value : null;
-        if (!handler) this.removeEventListener(type, runHandler);
-        else if (!handlers[type]) this.addEventListener(type, runHandler);
-        handlers[type] = handler;
-      },
-      enumerable: true,
-      configurable: true,
-    });
+const prototype = AppSocket.prototype;
+["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach((name, value) => {
+  for (const target of [AppSocket, prototype]) {
+    Object.defineProperty(target, name, { value, enumerable: true });
   }
-  Object.defineProperty(prototype, Symbol.toStringTag, {
-    value: "WebSocket",
+});
+for (const type of ["open", "message", "error", "close", "reconnecting"]) {
+  Object.defineProperty(prototype, "on" + type, {
+    get() {
+      return STATE.get(this).h[type] || null;
+    },
+    set(value) {
+      const handlers = STATE.get(this).h;
+      // As WebIDL's EventHandler: anything but an object is null; the handler runs where it
+      // was first set among the type's listeners, and a cleared one gives up its place.
+      const handler = Object(value) === value ? value : null;
+      if (!handler) this.removeEventListener(type, runHandler);
+      else if (!handlers[type]) this.addEventListener(type, runHandler);
+      handlers[type] = handler;
+    },
+    enumerable: true,
     configurable: true,
   });
-  Object.defineProperty(socketClass, "length", { value: 1 });
 }
-
-likeWebSocket(AppSocket);
+Object.defineProperty(prototype, Symbol.toStringTag, {
+  value: "WebSocket",
+  configurable: true,
+});
+Object.defineProperty(AppSocket, "length", { value: 1 });
