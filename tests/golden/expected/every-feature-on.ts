@@ -152,7 +152,7 @@ interface State {
   s?: WebSocket | null;
   t?: ReturnType<typeof setTimeout>;
   a: number;
-  n: number;
+  n?: number;
   f: number;
   q: SendData[];
   r: 0 | 1 | 2 | 3;
@@ -226,11 +226,6 @@ function absoluteUrl(url: string | URL): string {
     // Not a URL at all: refused below with the rest.
   }
   throw new DOMException(`The URL '${url}' is invalid.`, "SyntaxError");
-}
-
-/** Bytes of `data` once sent: UTF-8 for a string. */
-function byteLength(data: SendData): number {
-  return new Blob([data as BlobPart]).size;
 }
 
 function closeAction(code: number, overrides?: ClosePolicy): CloseAction {
@@ -586,9 +581,8 @@ export class ReconnectingSocket extends EventTarget {
       p: protocols,
       c: withDefaults(options), // the settings
       // s: the current connection, if any; t: its timer (connect timeout, heartbeat) or the
-      // pending retry's
+      // pending retry's; n: when it opened (0 or unset until it does)
       a: 0, // attempts since the last stable open: the backoff's exponent
-      n: 0, // when the current connection opened; 0 until it does
       f: 0, // attempts in a row that never opened
       q: [], // messages sent while not open, for the next open
       r: CONNECTING, // readyState
@@ -639,7 +633,8 @@ export class ReconnectingSocket extends EventTarget {
   get bufferedAmount(): number {
     const state = STATE.get(this)!;
     let amount = state.s ? state.s.bufferedAmount : 0;
-    for (const data of state.q) amount += byteLength(data);
+    // A Blob sizes each as sent: UTF-8 for a string.
+    for (const data of state.q) amount += new Blob([data as BlobPart]).size;
     return amount;
   }
 
@@ -702,7 +697,8 @@ export class ReconnectingSocket extends EventTarget {
     if (!allowed) {
       throw new DOMException("code not 1000/3000-4999", "InvalidAccessError");
     }
-    if (reason !== undefined && byteLength((reason = `${reason}`)) > 123) {
+    if (reason !== undefined) reason = `${reason}`;
+    if (reason && new Blob([reason]).size > 123) {
       throw new DOMException("reason over 123 bytes", "SyntaxError");
     }
     if (state.r > OPEN) return;

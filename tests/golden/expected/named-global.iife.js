@@ -145,11 +145,6 @@ var Live = (function () {
     throw new DOMException(`The URL '${url}' is invalid.`, "SyntaxError");
   }
 
-  /** Bytes of `data` once sent: UTF-8 for a string. */
-  function byteLength(data) {
-    return new Blob([data]).size;
-  }
-
   function closeAction(code, overrides) {
     if (overrides && overrides[code]) return overrides[code];
     for (const [first, last, action] of CLOSE_POLICY) {
@@ -445,9 +440,8 @@ var Live = (function () {
         p: protocols,
         c: withDefaults(options), // the settings
         // s: the current connection, if any; t: its timer (connect timeout, heartbeat) or the
-        // pending retry's
+        // pending retry's; n: when it opened (0 or unset until it does)
         a: 0, // attempts since the last stable open: the backoff's exponent
-        n: 0, // when the current connection opened; 0 until it does
         f: 0, // attempts in a row that never opened
         q: [], // messages sent while not open, for the next open
         r: CONNECTING, // readyState
@@ -497,7 +491,8 @@ var Live = (function () {
     get bufferedAmount() {
       const state = STATE.get(this);
       let amount = state.s ? state.s.bufferedAmount : 0;
-      for (const data of state.q) amount += byteLength(data);
+      // A Blob sizes each as sent: UTF-8 for a string.
+      for (const data of state.q) amount += new Blob([data]).size;
       return amount;
     }
 
@@ -560,7 +555,8 @@ var Live = (function () {
       if (!allowed) {
         throw new DOMException("code not 1000/3000-4999", "InvalidAccessError");
       }
-      if (reason !== undefined && byteLength((reason = `${reason}`)) > 123) {
+      if (reason !== undefined) reason = `${reason}`;
+      if (reason && new Blob([reason]).size > 123) {
         throw new DOMException("reason over 123 bytes", "SyntaxError");
       }
       if (state.r > OPEN) return;
