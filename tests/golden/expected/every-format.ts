@@ -317,6 +317,7 @@ function detach(socket: WebSocket) {
 
 /** Lets go of a connection given up on, which may have a dead peer. */
 function release(socket: WebSocket) {
+  // Detached first: some WebSockets fire "error" inside close() on a connecting socket.
   detach(socket);
   // Node's `ws` answers close() by waiting up to 30 s for a close frame such a peer never
   // sends, holding the process open; terminate() lets go now. Browsers have no terminate()
@@ -383,7 +384,6 @@ function fail(state: State, error: unknown): void {
 
 /** Gives up the current connection or attempt as if it dropped (1006), and retries. */
 function abandon(state: State, reason: string): void {
-  // Detached first: some WebSockets fire "error" inside close() on a connecting socket.
   if (state.s) release(state.s);
   onClose(state, ABNORMAL_CLOSURE, reason, false);
 }
