@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.options import build_options
+from generator.options import build_options, every_feature_off
 from generator.outputs import Output, plan_outputs
 
 GOLDEN_DIR = Path(__file__).parent / "expected"
@@ -27,14 +27,7 @@ GOLDEN_CASES: dict[str, dict[str, str]] = {
     },
     "every-format": {"format": "esm,cjs,iife,ts", "types": "true"},
     # The optional features (issue 5): each off emits none of its code.
-    "every-feature-off": {
-        "heartbeat": "off",
-        "network-aware": "off",
-        "retry-hint": "off",
-        "reconnect-hook": "off",
-        "url-provider": "off",
-        "manual-reconnect": "off",
-    },
+    "every-feature-off": every_feature_off(),
     "every-feature-on": {"heartbeat": "30s", "heartbeat-timeout": "5s", "format": "esm,ts"},
     # Framework bindings beside the esm module (with .d.ts) and the ts source (issue 17).
     "frameworks": {"framework": "react,vue", "format": "esm,ts", "types": "true"},

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.options import build_options
+from generator.options import build_options, every_feature_off
 from generator.render import render_module
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
@@ -20,14 +20,7 @@ REFERENCE_DIR = Path(__file__).parent / "reference"
 # The profiles compared: the defaults, every optional feature off, and every one on.
 PROFILES: dict[str, dict[str, str]] = {
     "default": {},
-    "minimal": {
-        "heartbeat": "off",
-        "network-aware": "off",
-        "retry-hint": "off",
-        "reconnect-hook": "off",
-        "url-provider": "off",
-        "manual-reconnect": "off",
-    },
+    "minimal": every_feature_off(),
     "full": {"heartbeat": "30s"},
 }
 
