@@ -16,6 +16,7 @@
 //   ["listening", window, document]  listeners held on the fake browser globals
 import { pathToFileURL } from "node:url";
 import { installVirtualClock } from "../../bench/js/virtual-clock.mjs";
+import { seeded } from "./seeded-random.mjs";
 
 const clock = installVirtualClock();
 const realSetImmediate = setImmediate;
@@ -56,16 +57,6 @@ globalThis.clearTimeout = globalThis.clearInterval = (id) => {
 // A module may time with performance.now() rather than Date.now(): the same virtual clock.
 Object.defineProperty(performance, "now", { value: () => clock.now(), configurable: true });
 process.on("uncaughtException", (error) => log("uncaught", error?.name ?? String(error)));
-
-/** mulberry32: a small seeded generator, so every run draws the same "random" delays. */
-function seeded(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The fake WebSocket: every socket is in `sockets`; a scenario plays the server through them.

@@ -11,22 +11,12 @@
 import { pathToFileURL } from "node:url";
 import { fakeServer } from "../../bench/js/fake-socket.mjs";
 import { installVirtualClock } from "../../bench/js/virtual-clock.mjs";
+import { seeded } from "./seeded-random.mjs";
 
 const clock = installVirtualClock();
 const [modulePath, configText] = process.argv.slice(2);
 const config = JSON.parse(configText);
 
-// mulberry32: a small seeded generator, so a fleet's draws are the same on every run.
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 if (config.randoms) {
   // A scripted sequence, repeating its last value: exact delays for one client.
   const values = config.randoms;

@@ -16,6 +16,7 @@
 //   listeners: its window listeners at the end, readyState }.
 import { pathToFileURL } from "node:url";
 import { installVirtualClock } from "../../bench/js/virtual-clock.mjs";
+import { seeded } from "./seeded-random.mjs";
 
 const scenario = JSON.parse(await new Promise((resolve) => {
   let text = "";
@@ -27,14 +28,11 @@ const clock = installVirtualClock();
 const log = [];
 const note = (kind, fields = {}) => log.push([clock.now(), kind, fields]);
 
-// Seeded random (mulberry32): every draw is recorded so tests compute the exact delays.
+// Seeded random: every draw is recorded so tests compute the exact delays.
 const draws = [];
-let seed = scenario.seed ?? 1;
+const draw = seeded(scenario.seed ?? 1);
 Math.random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  const value = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  const value = draw();
   draws.push(value);
   return value;
 };
