@@ -57,6 +57,11 @@ function tracedWebSocket(WebSocketBase, wired, wiredAt, sockets, report) {
         if (n) {
           wired[n] = this.ordinal;
           wiredAt[n] = Date.now();
+          // Handed to a socket that is not open: the WebSocket may drop it, and only the
+          // module could have known better.
+          if (this.readyState !== 1) {
+            report("sent-not-open", { n, socket: this.ordinal, readyState: this.readyState });
+          }
         }
       }
       super.send(data);

@@ -169,6 +169,35 @@ def test_a_loss_still_in_the_websockets_buffer_at_its_close_is_in_flight() -> No
     )
 
 
+def test_in_a_browser_a_loss_handed_to_an_open_socket_before_the_servers_close_is_in_flight() -> (
+    None
+):
+    # The records of the Node breach above, from a browser: its network service may still hold
+    # 2 and 3 when the 1012 arrives, and bufferedAmount does not count them.
+    records = [
+        connection(1, [1], "restart", close_sent_at=3.5),
+        connection(2, [4, 5], "final", last=5, close_sent_at=100.0),
+    ]
+    report = check(records, run(WIRED), browser=True)
+    assert report.violations == []
+    assert report.losses == Counter(
+        {"sent while open, in the browser's network pipeline at the server's Close": 2}
+    )
+    # A connection the client closed (no Close from the server) is not excused by it.
+    closed_by_client = [connection(1, [1], "client"), connection(2, [4, 5], "final", last=5)]
+    assert len(check(closed_by_client, run(WIRED), browser=True).violations) == 2
+
+
+def test_a_message_handed_to_a_socket_that_was_not_open_is_a_breach() -> None:
+    records = [connection(1, [1, 2, 3], "drop"), connection(2, [4, 5], "final", last=5)]
+    handed = {"type": "sent-not-open", "n": 4, "socket": 2, "readyState": 2}
+    for browser in (False, True):
+        report = check(records, run(WIRED, events=[handed]), browser=browser)
+        assert report.violations == [
+            "client 0: message 4 handed to socket 2 while its readyState was 2, not open"
+        ]
+
+
 def test_a_loss_on_a_connection_the_client_closed_is_a_breach() -> None:
     records = [connection(1, [1], "client"), connection(2, [4, 5], "final", last=5)]
     report = check(records, run(WIRED))

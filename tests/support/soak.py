@@ -16,10 +16,15 @@ Invariants (each breach is a line in `SoakReport.violations`):
   when it closed (a browser transmits later than send() returns, and drops that buffer when the
   server's Close arrives). That is decided from records, never by chance: the client's
   `wiredAt` (Date.now()) against the server's `close_sent_at` (time.time(), the same wall
-  clock), and the socket's `bufferedAmount` at its close against the newest sends. Those
-  losses are counted, split by whether the message was sent while open or queued and flushed
-  on the next open; any other loss is a breach: the module held it, or the WebSocket
-  transmitted it before the server's Close and it still never arrived.
+  clock), and the socket's `bufferedAmount` at its close against the newest sends. In a
+  browser, data handed to an open socket before the server's Close is excused too: Chromium
+  passes it to its network service, which drops what it has not yet written when the Close
+  arrives, and `bufferedAmount` no longer counts it (a clean-clone run on a loaded machine
+  lost 25 messages flushed at an open 2 ms before the server's 1011). What only the module
+  decides is checked exactly on both: that every message was handed over, and to a socket
+  that was open. Those losses are counted, split by whether the message was sent while open
+  or queued and flushed on the next open; any other loss is a breach: the module held it, or
+  (Node) the WebSocket wrote it before the server's Close and it still never arrived.
 - Each client ends exactly once, with the server's final 1000 or, for clients told to, with its
   own `close()` called at a random moment of the chaos (open, connecting, waiting to retry, on a
   half-open connection); after either it makes no other attempt, and of its messages only the
@@ -139,10 +144,14 @@ def reconnect_cause(event: dict[str, Any], opened: bool) -> str:
 
 
 def check_soak(
-    server: ServerRecords, runs: Sequence[ClientRun], exit_within: float = EXIT_WITHIN
+    server: ServerRecords,
+    runs: Sequence[ClientRun],
+    exit_within: float = EXIT_WITHIN,
+    browser: bool = False,
 ) -> SoakReport:
-    """Check every invariant for every client (the same rules for Node and browsers);
-    `exit_within`: seconds a Node process may take to exit after its final close."""
+    """Check every invariant for every client; `exit_within`: seconds a Node process may take to
+    exit after its final close; `browser`: the clients ran in a browser, whose network
+    pipeline may drop data handed to an open socket before the server's Close."""
     report = SoakReport(faults=Counter(server.faults))
     report.counts["clients"] = len(runs)
     report.counts["connections"] = len(server.connections)
@@ -150,14 +159,14 @@ def check_soak(
     report.counts["refusal windows"] = len(server.down_periods)
     report.counts["heartbeats answered"] = server.heartbeats
     for run in runs:
-        _check_client(run, server, report, exit_within)
+        _check_client(run, server, report, exit_within, browser)
     exits = [run.exit_after_close for run in runs if run.exit_after_close is not None]
     report.max_exit_after_close = max(exits) if exits else None
     return report
 
 
 def _check_client(
-    run: ClientRun, server: ServerRecords, report: SoakReport, exit_within: float
+    run: ClientRun, server: ServerRecords, report: SoakReport, exit_within: float, browser: bool
 ) -> None:
     def breach(message: str) -> None:
         report.violations.append(f"client {run.client}: {message}")
@@ -226,6 +235,13 @@ def _check_client(
     if unknown:
         breach(f"messages written to sockets {sorted(unknown)}, which the server never accepted")
 
+    for event in run.events:
+        if event["type"] == "sent-not-open":
+            breach(
+                f"message {event['n']} handed to socket {event['socket']} while its readyState "
+                f"was {event['readyState']}, not open"
+            )
+
     # -- what the server got -----------------------------------------------------------------
     terminated = {
         event["socket"]: event["unsent"] for event in run.events if event["type"] == "terminated"
@@ -263,7 +279,7 @@ def _check_client(
         for number in on_socket[len(got) :]:
             kind = "queued" if number in queued else "sent while open"
             handed_at = wired_at[number] if number < len(wired_at) else 0
-            cause = _loss_cause(connection, handed_at)
+            cause = _loss_cause(connection, handed_at, browser)
             if cause is None and number in held.get(connection.socket, ()):
                 cause = "still in the WebSocket's buffer at its close"
             if cause is None:
@@ -312,9 +328,9 @@ def _check_client(
         breach(f"{len(later)} connection attempts after the final 1000")
 
 
-def _loss_cause(connection: ChaosConnection, handed_at: int) -> str | None:
+def _loss_cause(connection: ChaosConnection, handed_at: int, browser: bool) -> str | None:
     """Why data in flight on this connection was lost, or None when nothing excuses a loss.
-    `handed_at`: when the client handed the message to the socket (Date.now(), ms)."""
+    `handed_at`: when the client handed the message to the (open) socket (Date.now(), ms)."""
     if connection.fate == "drop":
         return "dropped"
     if connection.fate in ("silent", "silent-on-accept"):
@@ -323,6 +339,8 @@ def _loss_cause(connection: ChaosConnection, handed_at: int) -> str | None:
     # Date.now() counts whole ms: a message of the same ms as the Close may be after it.
     if close_sent is not None and handed_at >= math.floor(close_sent * 1000):
         return "handed over after the server's Close"
+    if browser and close_sent is not None:
+        return "in the browser's network pipeline at the server's Close"
     return None
 
 
