@@ -145,7 +145,7 @@ def per_feature(ctx: Context, section: Section) -> None:
     """What each optional feature costs: minimal + that one feature, against minimal alone."""
     if "minimal" not in ctx.ours:
         return
-    base = gzip_size(bundle(our_entry(ctx.ours["minimal"], ctx.tmp, "minimal"), ctx.tmp / "m.js"))
+    base = bundled_size(ctx, ctx.ours["minimal"])
     rows = []
     for feature, (on, _off) in FEATURES.items():
         label = f"`{' '.join(on)}`"
@@ -154,8 +154,7 @@ def per_feature(ctx: Context, section: Section) -> None:
         except Unavailable as why:
             rows.append([label, f"not available yet ({why})", ""])
             continue
-        out = ctx.tmp / f"size-minimal-{feature}.min.js"
-        size = gzip_size(bundle(our_entry(module, ctx.tmp, f"minimal-{feature}"), out))
+        size = bundled_size(ctx, module)
         rows.append([label, f"{size:,} B", f"{size - base:+,} B"])
     section.subtables.append(
         Table("Size per feature", ["feature on alone", "min+gzip", "cost vs minimal"], rows)
