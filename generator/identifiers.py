@@ -33,7 +33,7 @@ GLOBALS_USED_BY_MODULE = frozenset(
 NAMES_DECLARED_BY_MODULE = frozenset(
     """
     NORMAL_CLOSURE NO_STATUS_RECEIVED ABNORMAL_CLOSURE CONNECTING OPEN CLOSING CLOSED DEFAULTS
-    CLOSE_POLICY State STATE noop emit runHandler absoluteUrl byteLength closeAction
+    CLOSE_POLICY State STATE noop emit runHandler absoluteUrl closeAction
     reconnectDelay listenForWake withDefaults detach release connect open fail abandon onOpen
     beat onClose retry finish prototype CloseAction ClosePolicy SendData WebSocketClass
     Settings Options ReconnectingEvent SocketEventMap GlobalClass GlobalInstance UrlProvider
