@@ -17,28 +17,28 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 import typer.main
 
-from generator import __version__
-from generator.codes import CLOSE_CODES
-from generator.config import (
+from . import __version__
+from .codes import CLOSE_CODES
+from .config import (
     ConfigError,
     Target,
     project_config,
     resolve_targets,
 )
-from generator.files import printable
-from generator.options import (
+from .files import printable
+from .options import (
     OPTION_SPECS,
     SPECS_BY_FLAG,
     GeneratorOptions,
     OptionError,
     shown_default,
 )
-from generator.outputs import plan_outputs
-from generator.parsing import parse_count
-from generator.sync import Planned, SyncError, plan_targets, replan, shown_path, sync
+from .outputs import plan_outputs
+from .parsing import parse_count
+from .sync import Planned, SyncError, plan_targets, replan, shown_path, sync
 
 if TYPE_CHECKING:
-    from generator.explain import OptionSet
+    from .explain import OptionSet
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -107,13 +107,13 @@ def _complete_names(names: Callable[[], Iterable[str]]) -> Callable[[str], Itera
 
 
 def _formats() -> Iterable[str]:
-    from generator.formats import Format
+    from .formats import Format
 
     return list(Format)
 
 
 def _frameworks() -> Iterable[str]:
-    from generator.bindings import Framework
+    from .bindings import Framework
 
     return list(Framework)
 
@@ -318,7 +318,7 @@ def generate(
     except SyncError as error:
         fail(str(error))
     if not (check or diff):
-        from generator.node_package import commonjs_note  # only after a write
+        from .node_package import commonjs_note  # only after a write
 
         for plan in planned:
             note = commonjs_note(plan.path, plan.options)
@@ -460,7 +460,7 @@ def codes(
     manual_reconnect: ManualReconnectOption = None,
 ) -> None:
     """Print the close-code table: each code, its name, and what the module does on it."""
-    from generator.explain import codes_json, codes_table  # only this command needs them
+    from .explain import codes_json, codes_table  # only this command needs them
 
     option_sets = _option_sets(config, _given(ctx.params))
     if as_json:
@@ -519,7 +519,7 @@ def explain_command(
     manual_reconnect: ManualReconnectOption = None,
 ) -> None:
     """Explain a close code, and what the generated module does when a connection closes with it."""
-    from generator.explain import explain, parse_code  # only this command needs them
+    from .explain import explain, parse_code  # only this command needs them
 
     try:
         number = parse_code(code)
@@ -538,7 +538,7 @@ def _option_sets(config: Path | None, flags: dict[str, Any]) -> "list[OptionSet]
     for target in _targets(config, flags, None):
         first = plan_outputs(target.options, target.out)[0]
         labels.setdefault(target.options, []).append(shown_path(target.folder / first.path))
-    from generator.explain import OptionSet
+    from .explain import OptionSet
 
     return [OptionSet(", ".join(outs), options) for options, outs in labels.items()]
 
@@ -587,7 +587,7 @@ def demo(
     the server restart, end the session, drop the connection... and a timeline of what the
     module does. Ctrl-C stops it."""
     # Imported here: the other commands need none of the playground.
-    from generator.demo.page import build_site, served_module
+    from .demo.page import build_site, served_module
 
     given = _given(ctx.params)
     try:
@@ -601,7 +601,7 @@ def demo(
             "serves one: give a config with one target, or targets that differ only in format"
         )
     try:
-        from generator.demo import server as demo_server
+        from .demo import server as demo_server
     except ModuleNotFoundError as error:
         if (error.name or "").partition(".")[0] != "websockets":
             raise

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.files import printable, read_bytes_if_any
-from generator.formats import chosen_by_ending, contradiction
-from generator.limits import MAX_CONFIG_BYTES, MAX_NESTING, MAX_TARGETS
-from generator.options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
+from .files import printable, read_bytes_if_any
+from .formats import chosen_by_ending, contradiction
+from .limits import MAX_CONFIG_BYTES, MAX_NESTING, MAX_TARGETS
+from .options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
 
 PYPROJECT = "pyproject.toml"
 OUT_KEY = "out"

@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from generator.codes import CLOSE_CODES
-from generator.options import OPTION_SPECS, GeneratorOptions
-from generator.policy import describe_action
+from .codes import CLOSE_CODES
+from .options import OPTION_SPECS, GeneratorOptions
+from .policy import describe_action
 
 
 def policy_table_markdown(options: GeneratorOptions | None = None) -> str:

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from generator import __version__
-from generator.codes import (
+from . import __version__
+from .codes import (
     CLOSE_CODES,
     FIRST_CODE,
     LAST_CODE,
@@ -19,9 +19,9 @@ from generator.codes import (
     format_range,
     lookup,
 )
-from generator.options import GeneratorOptions
-from generator.parsing import format_codes
-from generator.policy import action_for, describe
+from .options import GeneratorOptions
+from .parsing import format_codes
+from .policy import action_for, describe
 
 WIDTH = 88
 

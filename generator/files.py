@@ -9,7 +9,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from generator.limits import MAX_FILE_BYTES
+from .limits import MAX_FILE_BYTES
 
 
 class FileProblem(OSError):

@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from generator.bindings import BINDING_SUFFIXES
+from .bindings import BINDING_SUFFIXES
 
 
 class Format(StrEnum):

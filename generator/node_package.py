@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.formats import Format
-from generator.options import GeneratorOptions
+from .formats import Format
+from .options import GeneratorOptions
 
 
 def nearest_package_json(folder: Path) -> Path | None:

@@ -10,10 +10,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from generator.bindings import Framework, format_frameworks, parse_frameworks
-from generator.formats import Format, format_formats, parse_formats
-from generator.identifiers import check_for_format, check_identifier, check_iife_global
-from generator.parsing import (
+from .bindings import Framework, format_frameworks, parse_frameworks
+from .formats import Format, format_formats, parse_formats
+from .identifiers import check_for_format, check_identifier, check_iife_global
+from .parsing import (
     format_codes,
     format_duration,
     format_optional_duration,

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.bindings import Framework, binding_path, import_specifier
-from generator.formats import Format, declarations_path, stem
-from generator.options import GeneratorOptions
-from generator.render import render_binding, render_declarations, render_module
+from .bindings import Framework, binding_path, import_specifier
+from .formats import Format, declarations_path, stem
+from .options import GeneratorOptions
+from .render import render_binding, render_declarations, render_module
 
 DEFAULT_FOLDER = Path("output")
 DEFAULT_STEM = "reconnecting-socket"

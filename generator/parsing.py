@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from generator.codes import FIRST_CODE, LAST_CODE, format_range, merge_ranges
-from generator.jsliteral import js_string
-from generator.limits import MAX_LIST_ITEMS
+from .codes import FIRST_CODE, LAST_CODE, format_range, merge_ranges
+from .jsliteral import js_string
+from .limits import MAX_LIST_ITEMS
 
 # setTimeout fires at once for delays above 2**31 - 1 ms (~24.8 days), so nothing longer is a
 # delay the module could honour.

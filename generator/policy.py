@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.codes import CLOSE_CODES, Action, format_range, lookup, merge_ranges
-from generator.options import GeneratorOptions
+from .codes import CLOSE_CODES, Action, format_range, lookup, merge_ranges
+from .options import GeneratorOptions
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ import jinja2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
-from generator import __version__
-from generator.bindings import Framework
-from generator.formats import DECLARATIONS_TEMPLATE, Format
-from generator.jsliteral import js_string
-from generator.options import OPTION_SPECS, GeneratorOptions, OptionSpec
-from generator.policy import policy_lines
+from . import __version__
+from .bindings import Framework
+from .formats import DECLARATIONS_TEMPLATE, Format
+from .jsliteral import js_string
+from .options import OPTION_SPECS, GeneratorOptions, OptionSpec
+from .policy import policy_lines
 
 
 def templates_dir() -> Path:

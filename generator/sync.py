@@ -15,18 +15,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import Target
-from generator.files import (
+from .config import Target
+from .files import (
     check_target,
     printable,
     read_text_if_any,
     unified_diff,
     write_atomically,
 )
-from generator.header import MARKER, HeaderError, read_header
-from generator.options import GeneratorOptions
-from generator.outputs import plan_outputs
-from generator.vendored import State, Verdict, inspect_file, output_for, refusal_hint
+from .header import MARKER, HeaderError, read_header
+from .options import GeneratorOptions
+from .outputs import plan_outputs
+from .vendored import State, Verdict, inspect_file, output_for, refusal_hint
 
 Say = Callable[[str], None]
 """Prints one line for the user (the command line sends these to stderr)."""

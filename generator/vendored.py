@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from generator import __version__
-from generator.files import printable, read_text_if_any
-from generator.formats import stem
-from generator.header import MARKER, HeaderError, read_header
-from generator.options import GeneratorOptions
-from generator.outputs import Output, plan_outputs
+from . import __version__
+from .files import printable, read_text_if_any
+from .formats import stem
+from .header import MARKER, HeaderError, read_header
+from .options import GeneratorOptions
+from .outputs import Output, plan_outputs
 
 
 class State(Enum):

@@ -16,11 +16,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from generator.codes import CLOSE_CODES, Action
-from generator.formats import Format
-from generator.options import OPTION_SPECS, GeneratorOptions
-from generator.policy import policy_rows
-from generator.render import render_module
+from ..codes import CLOSE_CODES, Action
+from ..formats import Format
+from ..options import OPTION_SPECS, GeneratorOptions
+from ..policy import policy_rows
+from ..render import render_module
 
 ASSETS = Path(__file__).parent / "assets"
 PAGE_TEMPLATE = "index.html.j2"

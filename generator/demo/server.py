@@ -33,8 +33,8 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from generator.codes import lookup
-from generator.demo.page import (
+from ..codes import lookup
+from .page import (
     ACTIONS_BY_NAME,
     CONTROL_PATH,
     CUSTOM_ACTION,

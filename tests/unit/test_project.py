@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tomllib
@@ -62,27 +63,53 @@ def install(environment: Path, *requirements: str) -> Path:
 
 def test_wheel_carries_the_module_templates_and_the_demo_assets(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "generator/templates/reconnecting-socket/body.js.j2" in names
+    assert "wsgen/templates/reconnecting-socket/body.js.j2" in names
     for asset in ("index.html.j2", "demo.js", "demo.css"):
-        assert f"generator/demo/assets/{asset}" in names
-    assert "generator/demo/server.py" in names
+        assert f"wsgen/demo/assets/{asset}" in names
+    assert "wsgen/demo/server.py" in names
+
+
+def test_wheel_installs_one_top_level_package_named_wsgen(wheel: Path) -> None:
+    """Not `generator`: PyPI has an unrelated package of that name, and apps have their own
+    generator/ folder, either of which would stand in for wsgen's."""
+    names = zipfile.ZipFile(wheel).namelist()
+    top_level = {name.split("/")[0] for name in names if not name.startswith("wsgen-")}
+    assert top_level == {"wsgen"}
 
 
 @pytest.mark.slow
 def test_installed_wheel_renders_the_same_bytes_as_the_source_tree(
     tmp_path: Path, wheel: Path
 ) -> None:
-    # The venv sees the suite's own jinja2 and typer, so nothing is downloaded; the wheel's
-    # `generator` shadows nothing because the commands run outside the source tree.
+    # The venv sees the suite's own jinja2 and typer, so nothing is downloaded.
     environment = tmp_path / "venv"
     venv.create(environment, system_site_packages=True, with_pip=True)
     python = install(environment, "--no-deps", str(wheel))
     out = tmp_path / "socket.js"
     generated = run(str(environment / "bin" / "wsgen"), "generate", "--out", str(out), cwd=tmp_path)
     assert generated.returncode == 0, generated.stderr
-    located = run(str(python), "-c", "import generator; print(generator.__file__)", cwd=tmp_path)
+    located = run(str(python), "-c", "import wsgen; print(wsgen.__file__)", cwd=tmp_path)
     assert str(environment) in located.stdout, "the wheel, not the source tree, was imported"
     assert out.read_text(encoding="utf-8") == render_module(GeneratorOptions())
+
+
+@pytest.mark.slow
+def test_an_apps_own_generator_folder_does_not_shadow_the_installed_wsgen(
+    tmp_path: Path, wheel: Path
+) -> None:
+    environment = tmp_path / "venv"
+    venv.create(environment, system_site_packages=True, with_pip=True)
+    python = install(environment, "--no-deps", str(wheel))
+    app = tmp_path / "app"
+    (app / "generator").mkdir(parents=True)
+    (app / "generator" / "__init__.py").write_text('raise SystemExit("the app\'s generator")\n')
+    shadowed = {**os.environ, "PYTHONPATH": "."}
+    for command in ([str(environment / "bin" / "wsgen")], [str(python), "-m", "wsgen"]):
+        result = subprocess.run(
+            [*command, "--version"], cwd=app, env=shadowed, capture_output=True, text=True
+        )
+        assert (result.returncode, result.stderr) == (0, ""), command
+        assert result.stdout.startswith("wsgen "), command
 
 
 @pytest.mark.slow
@@ -103,3 +130,11 @@ def test_oldest_supported_jinja2_and_typer_render_the_same_bytes(
     refused = run(wsgen, "generate", "--out", str(out), "--backoff-factor", "0", cwd=tmp_path)
     assert refused.returncode == 2
     assert refused.stderr.startswith("wsgen: error: --backoff-factor:")
+
+
+def test_an_editable_install_imports_the_source_folder_as_wsgen(tmp_path: Path) -> None:
+    """`pip install -e .` (as .ci/setup does) maps the import name onto generator/, so edits
+    take effect under the name users import (hatch_build.py)."""
+    located = run(sys.executable, "-c", "import wsgen.cli; print(wsgen.cli.__file__)", cwd=tmp_path)
+    assert located.returncode == 0, located.stderr
+    assert Path(located.stdout.strip()) == ROOT / "generator" / "cli.py"
