@@ -133,8 +133,11 @@ def test_oldest_supported_jinja2_and_typer_render_the_same_bytes(
 
 
 def test_an_editable_install_imports_the_source_folder_as_wsgen(tmp_path: Path) -> None:
-    """`pip install -e .` (as .ci/setup does) maps the import name onto generator/, so edits
-    take effect under the name users import (hatch_build.py)."""
+    """`pip install -e .` (as .ci/setup does) maps the import name onto a checkout's
+    generator/, so edits take effect under the name users import (hatch_build.py). (The
+    checkout installed, which for a scratch copy of this one is the original.)"""
     located = run(sys.executable, "-c", "import wsgen.cli; print(wsgen.cli.__file__)", cwd=tmp_path)
     assert located.returncode == 0, located.stderr
-    assert Path(located.stdout.strip()) == ROOT / "generator" / "cli.py"
+    source = Path(located.stdout.strip())
+    assert (source.name, source.parent.name) == ("cli.py", "generator"), source
+    assert (source.parents[1] / "templates" / "reconnecting-socket").is_dir(), source
