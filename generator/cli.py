@@ -26,6 +26,7 @@ from .config import (
     resolve_targets,
 )
 from .files import printable
+from .help_layout import WholeHelpCommand
 from .options import (
     OPTION_SPECS,
     SPECS_BY_FLAG,
@@ -234,7 +235,7 @@ pyproject.toml, keys named like the flags; flags win over it. Exit codes: 0 done
 """
 
 
-@app.command(epilog=GENERATE_EXAMPLES)
+@app.command(cls=WholeHelpCommand, epilog=GENERATE_EXAMPLES)
 def generate(
     ctx: typer.Context,
     out: Annotated[
@@ -379,7 +380,7 @@ replaced. A file without that header is refused and left as it is.
 """
 
 
-@app.command(epilog=UPDATE_EXAMPLES)
+@app.command(cls=WholeHelpCommand, epilog=UPDATE_EXAMPLES)
 def update(
     files: Annotated[
         list[Path],
@@ -433,7 +434,7 @@ CODES_EXAMPLES = """
 """
 
 
-@app.command(epilog=CODES_EXAMPLES)
+@app.command(cls=WholeHelpCommand, epilog=CODES_EXAMPLES)
 def codes(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
@@ -487,7 +488,7 @@ def _complete_code(incomplete: str) -> Iterator[tuple[str, str]]:
             yield str(row.code), row.name
 
 
-@app.command(name="explain", epilog=EXPLAIN_EXAMPLES)
+@app.command(name="explain", cls=WholeHelpCommand, epilog=EXPLAIN_EXAMPLES)
 def explain_command(
     ctx: typer.Context,
     code: Annotated[
@@ -554,7 +555,7 @@ Needs the `demo` extra: pip install 'wsgen[demo]'.
 """
 
 
-@app.command(epilog=DEMO_EXAMPLES)
+@app.command(cls=WholeHelpCommand, epilog=DEMO_EXAMPLES)
 def demo(
     ctx: typer.Context,
     port: Annotated[

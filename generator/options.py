@@ -339,7 +339,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         parse_switch,
         format_switch,
         "",
-        "Support options.shouldReconnect(event, attempt): a delay in ms, null to stop, "
+        "Support the shouldReconnect(event, attempt) option: a delay in ms, null to stop, "
         "undefined for the table.",
         feature=True,
     ),
