@@ -382,6 +382,7 @@ replaced. A file without that header is refused and left as it is.
 
 @app.command(cls=WholeHelpCommand, epilog=UPDATE_EXAMPLES)
 def update(
+    ctx: typer.Context,
     files: Annotated[
         list[Path],
         typer.Argument(metavar="FILE", help="Files wsgen generated.", show_default=False),
@@ -412,7 +413,7 @@ def update(
             diff=diff,
             force=True,
             verb="updated",
-            command="wsgen update",
+            command=_command_line(ctx),
             say=_say,
             show=_show,
         )

@@ -132,3 +132,17 @@ def refusal_hint(states: set[State], command: str) -> str:
     if State.FOREIGN in states:
         hints.append("give an --out where no other file lives (wsgen did not write that one)")
     return "nothing written; " + ", or ".join(hints)
+
+
+def fix_hint(states: set[State], command: str, *, force: bool) -> str:
+    """The command that brings stale files in `states` up to date, after --check or --diff
+    found them: the user's own `command` (without --check, --diff, --force), with --force where
+    wsgen would otherwise refuse to overwrite (`force`: the command overwrites anyway)."""
+    if force or not states & PROTECTED:
+        return f"to fix, run `{command}`"
+    if State.FOREIGN in states:
+        return (
+            f"to fix, run `{command} --force`, which overwrites what is there (wsgen did not "
+            "write it), or give an --out where no other file lives"
+        )
+    return f"to fix, run `{command} --force`, which replaces the hand edits"
