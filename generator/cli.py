@@ -6,7 +6,7 @@ change, or wsgen refused to overwrite one); 2 a usage error, with nothing writte
 
 # No `from __future__ import annotations`: typer would then eval every parameter's annotation
 # string (and build its typer.Option again) on each run; evaluated once at import, they are
-# objects it reads as they are (issue 15, start-up time).
+# objects it reads as they are, which saves start-up time on every run.
 import itertools
 import json
 import sys
@@ -662,7 +662,7 @@ _PARSED_BY_CLICK: dict[Any, Callable[[Any], Any]] = {
 
 def _spare_coercion(command: Any) -> None:
     """typer (0.29) builds a pydantic TypeAdapter for each parameter on each run, given or not:
-    28 of them were 38 % of wsgen's start-up (issue 15). For a text option click has already
+    28 of them were 38 % of wsgen's start-up (cProfile). For a text option click has already
     made a str, for a repeated one a tuple of str, for a switch a bool: nothing is left to
     coerce, so these get a pass-through. Any other parameter (a Path) keeps typer's; a typer
     that no longer has this hook just runs as it always did."""

@@ -95,8 +95,8 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "aiohttp (with a shutdown handler) send it to every socket on SIGTERM.",
         "Reconnect after the restart delay; if it repeats, check why the server shuts down.",
         Action.RESTART,
-        "servers send it to every socket at once when they shut down (websockets, aiohttp, "
-        "measured in issue 14); backoff's near-zero first retry hits the closed port, the "
+        "servers send it to every socket at once when they shut down (the websockets server "
+        "and aiohttp do on SIGTERM); backoff's near-zero first retry hits the closed port, the "
         "restart window keeps the fleet off it and spreads its return",
     ),
     CloseCode(
@@ -190,7 +190,7 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "socket 3 s after SIGTERM.",
         "Reconnect after the restart delay; fix the server bug.",
         Action.RESTART,
-        "hypercorn sends it to every socket at once when it shuts down (issue 14), so it gets "
+        "hypercorn sends it to every socket at once when it shuts down, so it gets "
         "the restart window; for a handler bug that repeats, closePolicy {1011: 'retry'}",
     ),
     CloseCode(

@@ -288,8 +288,8 @@ def resolve_targets(
     Raises OptionError naming the flag."""
     out_path = None if out is None or out == "-" else Path(out)
     implied = None if out_path is None else chosen_by_ending(out_path)
-    # --out's ending picks the format (issue 15: `--out x.cjs` wrote ESM that require()
-    # cannot load). A config's several formats stay: --out then only gives the stem.
+    # --out's ending picks the format: `--out x.cjs` once wrote an ES module, which require()
+    # cannot load. A config's several formats stay: --out then only gives the stem.
     single = config is None or all(len(t.options.formats) == 1 for t in config.targets)
     if implied is not None and FORMAT_KEY not in flags and single:
         flags = {**flags, FORMAT_KEY: str(implied)}

@@ -450,7 +450,8 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
 
 
 def _check_names(options: GeneratorOptions, given: set[str]) -> None:
-    """Names valid in JavaScript but broken in one of the chosen formats (issue 15)."""
+    """Names valid in JavaScript but broken in one of the chosen formats: a name CommonJS passes
+    to every module, a TypeScript type the typed output refers to."""
     for fmt in options.formats:
         typed = fmt is Format.TS or options.types
         problem = check_for_format(options.class_name, fmt, typed=typed)

@@ -36,7 +36,7 @@ def _reject_bool(value: object) -> None:
 
 def _needs_unit(value: Scalar, number: str) -> ValueError:
     # A bare number once meant milliseconds, so `--restart-delay 5` was 5 ms where everyone
-    # meant 5 s (issue 15). Now a unit is required, and the message carries the likely fix.
+    # meant 5 s. Now a unit is required, and the message carries the likely fix.
     return ValueError(
         f"a duration needs a unit (ms, s or m), got {_shown(value)}; did you mean {number}s?"
     )

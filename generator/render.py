@@ -32,10 +32,11 @@ def templates_dir() -> Path:
 
 class _TemplateCache(FileSystemBytecodeCache):
     """Compiled templates kept between runs: compiling them was a sixth of each `wsgen generate`
-    (issue 15). Jinja checks each entry against a checksum of its template's source, so an
-    edited template is compiled afresh; the folder is named by the wsgen, Jinja and Python
-    versions, so no other release's code is ever loaded. A cache that cannot be read or written
-    is no cache: the output is the same bytes either way, only slower to make."""
+    (bench/cli_speed.py's profile). Jinja checks each entry against a checksum of its
+    template's source, so an edited template is compiled afresh; the folder is named by the
+    wsgen, Jinja and Python versions, so no other release's code is ever loaded. A cache that
+    cannot be read or written is no cache: the output is the same bytes either way, only slower
+    to make."""
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
