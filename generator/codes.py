@@ -200,8 +200,8 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "reconnect after a brief delay.",
         "A planned restart, such as a deployment or a configuration reload; the service will be "
         "available again shortly. On SIGTERM uvicorn sends it; hypercorn (1011), aiohttp (no "
-        "close frame: 1006), the websockets server (1001) and Node's ws (1006) need a few lines "
-        "to send it instead: docs/servers.md.",
+        "close frame: 1006), the websockets server (1001) and Node's ws (1006) send it when the "
+        "app, on SIGTERM, closes each open socket with 1012 before the server stops.",
         "Reconnect automatically after a short delay (1 to 5 seconds); reconnecting is expected "
         "and succeeds once the server is back up.",
         Action.RESTART,

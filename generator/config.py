@@ -286,6 +286,11 @@ def resolve_targets(
     target; `--out` replaces the output of the one target (with several it is ambiguous).
 
     Raises OptionError naming the flag."""
+    if out is not None and not out.strip():  # Path("") is the working folder, not a file
+        raise OptionError(
+            "out",
+            f"expected a file path, such as src/vendor/socket.js, or '-' for stdout; got {out!r}",
+        )
     out_path = None if out is None or out == "-" else Path(out)
     implied = None if out_path is None else chosen_by_ending(out_path)
     # --out's ending picks the format: `--out x.cjs` once wrote an ES module, which require()

@@ -92,8 +92,14 @@ def parse_window(value: Scalar) -> tuple[int, int]:
     low, separator, high = text.partition("-")
     if not separator:
         low = high = text
-    if not separator and not isinstance(value, str):
-        raise _needs_unit(value, _shown(value))
+    bare_number = _NUMBER.fullmatch(text) and Decimal(text) != 0
+    if not separator and (not isinstance(value, str) or bare_number):
+        # `5` is no range, and a duration without its unit: say what a window looks like.
+        plain = re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text) and len(text) <= 12
+        fix = f"; did you mean {text}s?" if plain else ""
+        raise ValueError(
+            f"expected MIN-MAX with units, such as 1s-5s, or one duration; got {_shown(value)}{fix}"
+        )
     bare = [part.strip() for part in (low, high) if re.fullmatch(r" *[0-9.]+ *", part)]
     if bare and any(Decimal(part) != 0 for part in bare if _NUMBER.fullmatch(part)):
         fixed = "-".join(

@@ -98,6 +98,8 @@ def _option_changes(old: GeneratorOptions, new: GeneratorOptions) -> str:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, bool):  # a switch, as its help and docs say it: on or off
+        return "on" if value else "off"
     return "(none)" if value == "" else printable(str(value))
 
 
@@ -123,11 +125,12 @@ def output_for(path: Path, options: GeneratorOptions) -> Output | None:
 
 def refusal_hint(states: set[State], command: str) -> str:
     """What to do after wsgen refused to overwrite files in `states`, in the user's own
-    `command` (without --check, --diff, --force). --force is offered only where overwriting is
-    the likely fix: a file wsgen wrote and someone edited, or whose header broke. A file wsgen
-    never wrote is someone's work: the fix is another --out."""
-    hints = [f"see the difference with `{command} --diff`"]
-    if states & {State.EDITED, State.BAD_HEADER}:
+    `command` (without --check, --diff, --force). --diff and --force are offered only where
+    overwriting is the likely fix: a file wsgen wrote and someone edited, or whose header broke.
+    A file wsgen never wrote is someone's work: the fix is another --out."""
+    hints = []
+    if states & {State.EDITED, State.BAD_HEADER}:  # a diff against a stranger's file tells nothing
+        hints.append(f"see the difference with `{command} --diff`")
         hints.append(f"overwrite the hand edits with `{command} --force`")
     if State.FOREIGN in states:
         hints.append("give an --out where no other file lives (wsgen did not write that one)")
