@@ -7,8 +7,10 @@ change, or wsgen refused to overwrite one); 2 a usage error, with nothing writte
 # No `from __future__ import annotations`: typer would then eval every parameter's annotation
 # string (and build its typer.Option again) on each run; evaluated once at import, they are
 # objects it reads as they are, which saves start-up time on every run.
+import copy
 import itertools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -708,10 +710,27 @@ def _switch_value(arguments: list[str]) -> str | None:
     return None
 
 
+def _app_for(arguments: list[str]) -> typer.Typer:
+    """The app with only the command `arguments` start with: typer turns every parameter of
+    every command into a click option on each run, and a run uses one command. Anything else
+    (no command, `--help`, a misspelt name, shell completion) gets the whole app."""
+    name = arguments[0] if arguments else ""
+    wanted = [
+        info
+        for info in app.registered_commands
+        if (info.name or getattr(info.callback, "__name__", "").replace("_", "-")) == name
+    ]
+    if len(wanted) != 1 or "_WSGEN_COMPLETE" in os.environ:
+        return app
+    only = copy.copy(app)
+    only.registered_commands = wanted
+    return only
+
+
 def main() -> None:
     """The console script: usage errors typer itself catches (an unknown flag, a missing value)
     get the same one-line form as ours, instead of a usage block and a boxed message."""
-    wsgen = typer.main.get_command(app)
+    wsgen = typer.main.get_command(_app_for(sys.argv[1:]))
     _spare_coercion(wsgen)
     try:
         result = wsgen.main(prog_name="wsgen", standalone_mode=False)

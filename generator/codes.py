@@ -9,8 +9,8 @@ IANA "WebSocket Close Code Number Registry" (1000-1015, 3000, 3003, 3008), RFC 6
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Action(StrEnum):
@@ -41,8 +41,7 @@ FIRST_CODE = 1000
 LAST_CODE = 4999
 
 
-@dataclass(frozen=True)
-class CloseCode:
+class CloseCode(NamedTuple):
     """One row of the table; `last` differs from `code` only for a range such as 4000-4999."""
 
     code: int

@@ -23,9 +23,8 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .files import printable, read_bytes_if_any
 from .formats import chosen_by_ending, contradiction
@@ -45,8 +44,7 @@ class ConfigError(ValueError):
     """A configuration problem; `str()` is one line naming the file and the key."""
 
 
-@dataclass(frozen=True)
-class ConfiguredTarget:
+class ConfiguredTarget(NamedTuple):
     """One output file the configuration asks for, with its validated options."""
 
     out: Path | None
@@ -56,8 +54,7 @@ class ConfiguredTarget:
     """Where it was declared, for messages: `pyproject.toml: [[tool.wsgen.targets]] #2`."""
 
 
-@dataclass(frozen=True)
-class ProjectConfig:
+class ProjectConfig(NamedTuple):
     path: Path
     targets: tuple[ConfiguredTarget, ...]
 
@@ -258,8 +255,7 @@ def _check_ending(out: Path | None, options: GeneratorOptions, flag: str) -> Non
         raise OptionError(flag, problem)
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One `--out` worth of files to generate (one per format, and their .d.ts), with the
     options they take and how to name where their `out` came from in messages."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from .bindings import Framework, format_frameworks, parse_frameworks
 from .formats import Format, format_formats, parse_formats
@@ -108,8 +108,7 @@ def _number(value: Any) -> str | int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
-@dataclass(frozen=True)
-class OptionSpec:
+class OptionSpec(NamedTuple):
     """Everything about one option, in one place: its flag, how it is read and written back,
     its help, and how it reaches the generated module."""
 

@@ -6,10 +6,9 @@ import contextlib
 import os
 import stat
 import sys
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -84,8 +83,7 @@ def environment() -> Environment:
     return env
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One entry of the module's DEFAULTS block: the runtime option, its value, its flag, and
     its TypeScript type (for the ts format and the .d.ts)."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import Target
 from .files import (
@@ -38,8 +39,7 @@ class SyncError(Exception):
     """A usage error found while planning or writing; `str()` is the one-line message."""
 
 
-@dataclass(frozen=True)
-class Planned:
+class Planned(NamedTuple):
     """A file wsgen is about to compare or write."""
 
     path: Path

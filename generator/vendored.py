@@ -8,9 +8,9 @@ be re-rendered as that version did, so edits to it go unnoticed; only the versio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
 from .files import printable, read_text_if_any
@@ -37,8 +37,7 @@ class State(Enum):
 PROTECTED = frozenset({State.EDITED, State.BAD_HEADER, State.FOREIGN})
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     state: State
     reason: str
     """Why it is not current, in words for the user: "edited by hand since wsgen generated it"."""
