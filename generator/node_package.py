@@ -22,8 +22,9 @@ from typing import Any
 from .formats import Format
 from .options import GeneratorOptions
 
-# Config files a bundler or a framework built on one reads from the project's root.
-_BUNDLER_CONFIGS = re.compile(
+# Config files a bundler or a framework built on one reads from the project's root. (Patterns
+# as text, compiled on first use: most runs never get that far.)
+_BUNDLER_CONFIGS = (
     r"(vite|vitest|webpack|rollup|rolldown|rspack|rsbuild|next|nuxt|svelte|astro|remix|quasar|"
     r"vue|farm)\.config\.[cm]?[jt]s|angular\.json|\.parcelrc"
 )
@@ -35,10 +36,9 @@ _BUNDLERS = frozenset(
 )
 # tsconfig.json settings that leave the output to a bundler (tsconfig allows comments, so these
 # are searched, not parsed).
-_TSCONFIG_FOR_A_BUNDLER = re.compile(
-    r'"noEmit"\s*:\s*true|"moduleResolution"\s*:\s*"bundler"'
-    r'|"module"\s*:\s*"(?:es\d+|esnext|preserve)"',
-    re.IGNORECASE,
+_TSCONFIG_FOR_A_BUNDLER = (
+    r'(?i)"noEmit"\s*:\s*true|"moduleResolution"\s*:\s*"bundler"'
+    r'|"module"\s*:\s*"(?:es\d+|esnext|preserve)"'
 )
 
 
@@ -61,12 +61,12 @@ def _bundled(package: Path, manifest: dict[str, Any]) -> bool:
     if names & _BUNDLERS:
         return True
     try:
-        if any(_BUNDLER_CONFIGS.fullmatch(entry.name) for entry in root.iterdir()):
+        if any(re.fullmatch(_BUNDLER_CONFIGS, entry.name) for entry in root.iterdir()):
             return True
         tsconfig = (root / "tsconfig.json").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    return bool(_TSCONFIG_FOR_A_BUNDLER.search(tsconfig))
+    return bool(re.search(_TSCONFIG_FOR_A_BUNDLER, tsconfig))
 
 
 def commonjs_note(path: Path, options: GeneratorOptions) -> str | None:
