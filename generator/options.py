@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
+from functools import cache
 from typing import Any, NamedTuple
 
 from .bindings import Framework, format_frameworks, parse_frameworks
@@ -40,7 +41,9 @@ class OptionError(ValueError):
         self.flag = flag
 
 
-@dataclass(frozen=True)
+# repr=False: the generated __repr__ (25 fields) was a third of the class's making at every
+# start; the one below shows the same values as flags.
+@dataclass(frozen=True, repr=False)
 class GeneratorOptions:
     restart_delay: tuple[int, int] = (1000, 5000)
     backoff_initial: int = 1000
@@ -76,6 +79,9 @@ class GeneratorOptions:
     def to_flags(self) -> dict[str, Any]:
         """Every option under its flag name, in the form `build_options` reads back."""
         return {spec.flag: spec.format(getattr(self, spec.field)) for spec in OPTION_SPECS}
+
+    def __repr__(self) -> str:
+        return f"GeneratorOptions({self.to_flags()!r})"
 
 
 def _positive(parse: Callable[[Any], int]) -> Callable[[Any], int]:
@@ -464,9 +470,14 @@ def _check_names(options: GeneratorOptions, given: set[str]) -> None:
             raise OptionError(flag, f"{problem} (--format iife){hint}")
 
 
+@cache
+def _default_flags() -> dict[str, Any]:
+    return GeneratorOptions().to_flags()
+
+
 def shown_default(flag: str) -> str:
     """The default of `flag` as a user would type it: on/off for switches, none when empty."""
-    value = GeneratorOptions().to_flags()[flag]
+    value = _default_flags()[flag]
     if isinstance(value, bool):
         return "on" if value else "off"
     return "none" if value == "" else str(value)
