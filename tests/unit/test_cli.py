@@ -346,6 +346,8 @@ def run_console_script(*arguments: str) -> subprocess.CompletedProcess[str]:
         (["generate", "--out"], "wsgen: error: Option '--out' requires an argument."),
         (["explain"], "wsgen: error: Missing argument 'CODE'."),
         (["frobnicate"], "wsgen: error: No such command 'frobnicate'."),
+        # main() builds only the command a run names; a misspelt one still finds its sibling.
+        (["generat"], "wsgen: error: No such command 'generat'. Did you mean 'generate'?"),
     ],
 )
 def test_usage_errors_caught_by_typer_are_one_line_too(arguments: list[str], message: str) -> None:
