@@ -15,7 +15,7 @@ NODE_MODULES = BENCH / "node_modules"
 
 @dataclass(frozen=True)
 class Check:
-    """One target (issues 6 and 16) and whether this run met it (None: not measured)."""
+    """One target the project set itself and whether this run met it (None: not measured)."""
 
     target: str
     figure: str

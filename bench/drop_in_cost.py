@@ -3,8 +3,9 @@ out of its text, bundled as the size benchmark bundles, against the minimal prof
 
 These cuts are measurements only, never a build users get: each removes behaviour the
 WPT-derived suite requires (tests/browser/test_wpt_conformance.py). They answer what a size
-target set before the fidelity work (issue 13) would demand be given up. A cut whose text is no
-longer in the module is an error, not a zero: update its pattern when the template changes.
+target set before the module matched a native WebSocket this closely would demand be given up.
+A cut whose text is no longer in the module is an error, not a zero: update its pattern when
+the template changes.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ ANCHORS = [
         True,
     ),
 ]
-TARGETS = {"default": 1950, "minimal": 1550}  # bytes, min+gzip (issue 16)
+TARGETS = {"default": 1950, "minimal": 1550}  # bytes, min+gzip
 
 
 def bundle(entry: Path, out: Path) -> bytes:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from common import Check, Context, Section, not_available, run_node
 from plot import plot_storm
 
-TARGET = 1.25  # peak bucket ÷ uniform expectation, first wave (issue 6)
+TARGET = 1.25  # peak bucket ÷ uniform expectation, first wave: the fleet spread out
 BUCKET_MS = 100
-HINT_S = 5  # issue 14: "retry-after=5" sent to every client with the 1012
+HINT_S = 5  # "retry-after=5" sent to every client with the 1012
 
 # (label, storm.mjs arguments, checked): what the server does after the 1012.
 SCENARIOS = [
     ("back at once", ["--still-down", "no"], True),
     ("still down at first attempt", ["--still-down", "yes"], False),
-    # Issue 14: the port closed 2 s, every attempt refused until then (sticky window).
+    # A restart whose port stays closed 2 s: every attempt is refused until then, and the
+    # window must hold (its floor and spread) across those refusals.
     ("port closed 2 s", ["--down-ms", "2000"], False),
     (f"back at once, 'retry-after={HINT_S}' to all", ["--reason", f"retry-after={HINT_S}"], True),
 ]
@@ -43,7 +44,8 @@ def run(ctx: Context) -> Section:
         "partysocket is its real code under the same clock. 'Still down' refuses each client's "
         "first attempt (a 1006, as a refused connection gives), so wave 2 follows the "
         "library's backoff after a failed attempt. 'Port closed 2 s' refuses every attempt "
-        "for 2 s (issue 14): ours keeps the window's floor and spread after each refusal. "
+        "for 2 s, as a server that takes 2 s to come back does: ours keeps the window's floor "
+        "and spread after each refusal. "
         f"'retry-after={HINT_S}' sends that hint with the 1012 to every client: ours spreads it "
         "over [5 s, 5 s + the window's width]; partysocket ignores hints."
     )

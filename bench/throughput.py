@@ -5,7 +5,7 @@ from __future__ import annotations
 from common import Check, Context, Section, not_available, run_node
 
 ANCHORS = ["reconnecting-websocket", "partysocket"]
-TARGET = 0.95  # of raw ws (issues 6 and 16)
+TARGET = 0.95  # of raw ws: the module adds no cost a user would notice
 
 
 def run(ctx: Context) -> Section:
@@ -39,7 +39,7 @@ def run(ctx: Context) -> Section:
             ]
         )
 
-    # The default profile (issue 6), and the full one with its heartbeat (issue 16).
+    # The default profile, and the full one with its heartbeat.
     for profile in ("default", "full"):
         target = f"throughput ≥ {TARGET} x raw ws ({profile} profile)"
         if f"wsgen-{profile}" in result:

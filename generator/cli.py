@@ -6,9 +6,11 @@ change, or wsgen refused to overwrite one); 2 a usage error, with nothing writte
 
 # No `from __future__ import annotations`: typer would then eval every parameter's annotation
 # string (and build its typer.Option again) on each run; evaluated once at import, they are
-# objects it reads as they are (issue 15, start-up time).
+# objects it reads as they are, which saves start-up time on every run.
+import copy
 import itertools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -26,6 +28,7 @@ from .config import (
     resolve_targets,
 )
 from .files import printable
+from .help_layout import WholeHelpCommand
 from .options import (
     OPTION_SPECS,
     SPECS_BY_FLAG,
@@ -234,7 +237,7 @@ pyproject.toml, keys named like the flags; flags win over it. Exit codes: 0 done
 """
 
 
-@app.command(epilog=GENERATE_EXAMPLES)
+@app.command(cls=WholeHelpCommand, epilog=GENERATE_EXAMPLES)
 def generate(
     ctx: typer.Context,
     out: Annotated[
@@ -379,8 +382,9 @@ replaced. A file without that header is refused and left as it is.
 """
 
 
-@app.command(epilog=UPDATE_EXAMPLES)
+@app.command(cls=WholeHelpCommand, epilog=UPDATE_EXAMPLES)
 def update(
+    ctx: typer.Context,
     files: Annotated[
         list[Path],
         typer.Argument(metavar="FILE", help="Files wsgen generated.", show_default=False),
@@ -411,7 +415,7 @@ def update(
             diff=diff,
             force=True,
             verb="updated",
-            command="wsgen update",
+            command=_command_line(ctx),
             say=_say,
             show=_show,
         )
@@ -433,7 +437,7 @@ CODES_EXAMPLES = """
 """
 
 
-@app.command(epilog=CODES_EXAMPLES)
+@app.command(cls=WholeHelpCommand, epilog=CODES_EXAMPLES)
 def codes(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
@@ -487,7 +491,7 @@ def _complete_code(incomplete: str) -> Iterator[tuple[str, str]]:
             yield str(row.code), row.name
 
 
-@app.command(name="explain", epilog=EXPLAIN_EXAMPLES)
+@app.command(name="explain", cls=WholeHelpCommand, epilog=EXPLAIN_EXAMPLES)
 def explain_command(
     ctx: typer.Context,
     code: Annotated[
@@ -554,7 +558,7 @@ Needs the `demo` extra: pip install 'wsgen[demo]'.
 """
 
 
-@app.command(epilog=DEMO_EXAMPLES)
+@app.command(cls=WholeHelpCommand, epilog=DEMO_EXAMPLES)
 def demo(
     ctx: typer.Context,
     port: Annotated[
@@ -660,7 +664,7 @@ _PARSED_BY_CLICK: dict[Any, Callable[[Any], Any]] = {
 
 def _spare_coercion(command: Any) -> None:
     """typer (0.29) builds a pydantic TypeAdapter for each parameter on each run, given or not:
-    28 of them were 38 % of wsgen's start-up (issue 15). For a text option click has already
+    28 of them were 38 % of wsgen's start-up (cProfile). For a text option click has already
     made a str, for a repeated one a tuple of str, for a switch a bool: nothing is left to
     coerce, so these get a pass-through. Any other parameter (a Path) keeps typer's; a typer
     that no longer has this hook just runs as it always did."""
@@ -706,10 +710,27 @@ def _switch_value(arguments: list[str]) -> str | None:
     return None
 
 
+def _app_for(arguments: list[str]) -> typer.Typer:
+    """The app with only the command `arguments` start with: typer turns every parameter of
+    every command into a click option on each run, and a run uses one command. Anything else
+    (no command, `--help`, a misspelt name, shell completion) gets the whole app."""
+    name = arguments[0] if arguments else ""
+    wanted = [
+        info
+        for info in app.registered_commands
+        if (info.name or getattr(info.callback, "__name__", "").replace("_", "-")) == name
+    ]
+    if len(wanted) != 1 or "_WSGEN_COMPLETE" in os.environ:
+        return app
+    only = copy.copy(app)
+    only.registered_commands = wanted
+    return only
+
+
 def main() -> None:
     """The console script: usage errors typer itself catches (an unknown flag, a missing value)
     get the same one-line form as ours, instead of a usage block and a boxed message."""
-    wsgen = typer.main.get_command(app)
+    wsgen = typer.main.get_command(_app_for(sys.argv[1:]))
     _spare_coercion(wsgen)
     try:
         result = wsgen.main(prog_name="wsgen", standalone_mode=False)

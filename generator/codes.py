@@ -9,8 +9,8 @@ IANA "WebSocket Close Code Number Registry" (1000-1015, 3000, 3003, 3008), RFC 6
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Action(StrEnum):
@@ -41,8 +41,7 @@ FIRST_CODE = 1000
 LAST_CODE = 4999
 
 
-@dataclass(frozen=True)
-class CloseCode:
+class CloseCode(NamedTuple):
     """One row of the table; `last` differs from `code` only for a range such as 4000-4999."""
 
     code: int
@@ -95,8 +94,8 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "aiohttp (with a shutdown handler) send it to every socket on SIGTERM.",
         "Reconnect after the restart delay; if it repeats, check why the server shuts down.",
         Action.RESTART,
-        "servers send it to every socket at once when they shut down (websockets, aiohttp, "
-        "measured in issue 14); backoff's near-zero first retry hits the closed port, the "
+        "servers send it to every socket at once when they shut down (the websockets server "
+        "and aiohttp do on SIGTERM); backoff's near-zero first retry hits the closed port, the "
         "restart window keeps the fleet off it and spreads its return",
     ),
     CloseCode(
@@ -190,7 +189,7 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "socket 3 s after SIGTERM.",
         "Reconnect after the restart delay; fix the server bug.",
         Action.RESTART,
-        "hypercorn sends it to every socket at once when it shuts down (issue 14), so it gets "
+        "hypercorn sends it to every socket at once when it shuts down, so it gets "
         "the restart window; for a handler bug that repeats, closePolicy {1011: 'retry'}",
     ),
     CloseCode(
@@ -200,8 +199,8 @@ CLOSE_CODES: tuple[CloseCode, ...] = (
         "reconnect after a brief delay.",
         "A planned restart, such as a deployment or a configuration reload; the service will be "
         "available again shortly. On SIGTERM uvicorn sends it; hypercorn (1011), aiohttp (no "
-        "close frame: 1006), the websockets server (1001) and Node's ws (1006) need a few lines "
-        "to send it instead: docs/servers.md.",
+        "close frame: 1006), the websockets server (1001) and Node's ws (1006) send it when the "
+        "app, on SIGTERM, closes each open socket with 1012 before the server stops.",
         "Reconnect automatically after a short delay (1 to 5 seconds); reconnecting is expected "
         "and succeeds once the server is back up.",
         Action.RESTART,

@@ -23,9 +23,8 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .files import printable, read_bytes_if_any
 from .formats import chosen_by_ending, contradiction
@@ -45,8 +44,7 @@ class ConfigError(ValueError):
     """A configuration problem; `str()` is one line naming the file and the key."""
 
 
-@dataclass(frozen=True)
-class ConfiguredTarget:
+class ConfiguredTarget(NamedTuple):
     """One output file the configuration asks for, with its validated options."""
 
     out: Path | None
@@ -56,8 +54,7 @@ class ConfiguredTarget:
     """Where it was declared, for messages: `pyproject.toml: [[tool.wsgen.targets]] #2`."""
 
 
-@dataclass(frozen=True)
-class ProjectConfig:
+class ProjectConfig(NamedTuple):
     path: Path
     targets: tuple[ConfiguredTarget, ...]
 
@@ -258,8 +255,7 @@ def _check_ending(out: Path | None, options: GeneratorOptions, flag: str) -> Non
         raise OptionError(flag, problem)
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One `--out` worth of files to generate (one per format, and their .d.ts), with the
     options they take and how to name where their `out` came from in messages."""
 
@@ -286,10 +282,15 @@ def resolve_targets(
     target; `--out` replaces the output of the one target (with several it is ambiguous).
 
     Raises OptionError naming the flag."""
+    if out is not None and not out.strip():  # Path("") is the working folder, not a file
+        raise OptionError(
+            "out",
+            f"expected a file path, such as src/vendor/socket.js, or '-' for stdout; got {out!r}",
+        )
     out_path = None if out is None or out == "-" else Path(out)
     implied = None if out_path is None else chosen_by_ending(out_path)
-    # --out's ending picks the format (issue 15: `--out x.cjs` wrote ESM that require()
-    # cannot load). A config's several formats stay: --out then only gives the stem.
+    # --out's ending picks the format: `--out x.cjs` once wrote an ES module, which require()
+    # cannot load. A config's several formats stay: --out then only gives the stem.
     single = config is None or all(len(t.options.formats) == 1 for t in config.targets)
     if implied is not None and FORMAT_KEY not in flags and single:
         flags = {**flags, FORMAT_KEY: str(implied)}

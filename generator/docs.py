@@ -45,6 +45,21 @@ def flags_table_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+# The codes a client sees when a server shuts down, as docs/servers.md measures them: 1012 from
+# uvicorn, 1011 from hypercorn, 1001 from websockets, no close frame (1006) from aiohttp and ws.
+SHUTDOWN_CODES = (1012, 1001, 1011, 1006)
+
+
+def shutdown_codes_markdown() -> str:
+    """What the module does, with the default options, on each code a server's shutdown gives."""
+    options = GeneratorOptions()
+    rows = {row.code: row for row in CLOSE_CODES}
+    return "".join(
+        f"- **{code} {rows[code].name}**: {describe_action(options, code)}.\n"
+        for code in SHUTDOWN_CODES
+    )
+
+
 ROOT = Path(__file__).parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
@@ -67,6 +82,7 @@ def bench_section(heading: str) -> Callable[[], str]:
 SECTIONS: dict[str, Callable[[], str]] = {
     "codes": policy_table_markdown,
     "flags": flags_table_markdown,
+    "shutdown-codes": shutdown_codes_markdown,
     "bench-targets": bench_section("Targets"),
     "bench-size": bench_section("Size"),
     "bench-throughput": bench_section("Throughput"),
@@ -78,6 +94,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
 DOCS = {
     "docs/options.md": ("flags",),
     "docs/close-codes.md": ("codes",),
+    "docs/servers.md": ("shutdown-codes",),
     "docs/benchmarks.md": (
         "bench-targets",
         "bench-size",

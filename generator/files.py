@@ -130,7 +130,7 @@ def printable(text: str) -> str:
 def unified_diff(name: str, old: str | None, new: str) -> str:
     """A unified diff from the file's text to `new`, labelled so `patch -p0` applies it; a missing
     file diffs from /dev/null, as git shows a new file."""
-    import difflib  # only --diff needs it (start-up time, issue 15)
+    import difflib  # only --diff needs it; importing it costs every run start-up time
 
     old_label = name if old is not None else "/dev/null"
     lines = difflib.unified_diff(

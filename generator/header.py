@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .limits import MAX_NESTING
 from .options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
@@ -23,31 +22,30 @@ class HeaderError(ValueError):
     """The file starts with wsgen's marker but its settings line cannot be read back."""
 
 
-@dataclass(frozen=True)
-class Header:
-    """What a generated file says about itself."""
+class Header(NamedTuple):
+    """What a generated file says about itself: the wsgen version, and the options as line 2
+    records them (`flags`) and as validated."""
 
     version: str
     flags: dict[str, Any]
-    _options: list[GeneratorOptions] = field(default_factory=list, compare=False, repr=False)
+    validated: GeneratorOptions
 
     def options(self) -> GeneratorOptions:
         """The recorded options, validated as strictly as flags; missing ones (options added in
-        a later wsgen) take their defaults, which is what the older file did. Validated once:
-        a hostile header costs its parse one time, not once per caller."""
-        if not self._options:
-            self._options.append(self._validated())
-        return self._options[0]
+        a later wsgen) take their defaults, which is what the older file did. Validated once,
+        when the header is read: a hostile header costs its parse one time."""
+        return self.validated
 
-    def _validated(self) -> GeneratorOptions:
-        for key in self.flags:
-            if key not in SPECS_BY_FLAG:
-                # Quoted as JSON: a key may hold a line break, and the message is one line.
-                raise HeaderError(f"line 2 records an unknown option {json.dumps(key)}")
-        try:
-            return build_options(self.flags)
-        except OptionError as error:
-            raise HeaderError(f"line 2 records a value wsgen refuses: {error}") from None
+
+def _validated(flags: dict[str, Any]) -> GeneratorOptions:
+    for key in flags:
+        if key not in SPECS_BY_FLAG:
+            # Quoted as JSON: a key may hold a line break, and the message is one line.
+            raise HeaderError(f"line 2 records an unknown option {json.dumps(key)}")
+    try:
+        return build_options(flags)
+    except OptionError as error:
+        raise HeaderError(f"line 2 records a value wsgen refuses: {error}") from None
 
 
 def _reject_constant(name: str) -> Any:
@@ -87,6 +85,4 @@ def read_header(text: str) -> Header | None:
         flags = json.loads(match["json"], parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:
         raise HeaderError(f"the options on line 2 are not valid JSON ({error})") from None
-    header = Header(match["version"], flags)
-    header.options()
-    return header
+    return Header(match["version"], flags, _validated(flags))

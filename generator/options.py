@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from .bindings import Framework, format_frameworks, parse_frameworks
 from .formats import Format, format_formats, parse_formats
@@ -40,7 +41,9 @@ class OptionError(ValueError):
         self.flag = flag
 
 
-@dataclass(frozen=True)
+# repr=False: the generated __repr__ (25 fields) was a third of the class's making at every
+# start; the one below shows the same values as flags.
+@dataclass(frozen=True, repr=False)
 class GeneratorOptions:
     restart_delay: tuple[int, int] = (1000, 5000)
     backoff_initial: int = 1000
@@ -77,6 +80,9 @@ class GeneratorOptions:
         """Every option under its flag name, in the form `build_options` reads back."""
         return {spec.flag: spec.format(getattr(self, spec.field)) for spec in OPTION_SPECS}
 
+    def __repr__(self) -> str:
+        return f"GeneratorOptions({self.to_flags()!r})"
+
 
 def _positive(parse: Callable[[Any], int]) -> Callable[[Any], int]:
     def parse_positive(value: Any) -> int:
@@ -108,8 +114,7 @@ def _number(value: Any) -> str | int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
-@dataclass(frozen=True)
-class OptionSpec:
+class OptionSpec(NamedTuple):
     """Everything about one option, in one place: its flag, how it is read and written back,
     its help, and how it reaches the generated module."""
 
@@ -339,7 +344,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         parse_switch,
         format_switch,
         "",
-        "Support options.shouldReconnect(event, attempt): a delay in ms, null to stop, "
+        "Support the shouldReconnect(event, attempt) option: a delay in ms, null to stop, "
         "undefined for the table.",
         feature=True,
     ),
@@ -450,7 +455,8 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
 
 
 def _check_names(options: GeneratorOptions, given: set[str]) -> None:
-    """Names valid in JavaScript but broken in one of the chosen formats (issue 15)."""
+    """Names valid in JavaScript but broken in one of the chosen formats: a name CommonJS passes
+    to every module, a TypeScript type the typed output refers to."""
     for fmt in options.formats:
         typed = fmt is Format.TS or options.types
         problem = check_for_format(options.class_name, fmt, typed=typed)
@@ -464,9 +470,14 @@ def _check_names(options: GeneratorOptions, given: set[str]) -> None:
             raise OptionError(flag, f"{problem} (--format iife){hint}")
 
 
+@cache
+def _default_flags() -> dict[str, Any]:
+    return GeneratorOptions().to_flags()
+
+
 def shown_default(flag: str) -> str:
     """The default of `flag` as a user would type it: on/off for switches, none when empty."""
-    value = GeneratorOptions().to_flags()[flag]
+    value = _default_flags()[flag]
     if isinstance(value, bool):
         return "on" if value else "off"
     return "none" if value == "" else str(value)

@@ -8,8 +8,8 @@ collide. Without --out, files go to output/reconnecting-socket<ending>.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .bindings import Framework, binding_path, import_specifier
 from .formats import Format, declarations_path, stem
@@ -20,8 +20,7 @@ DEFAULT_FOLDER = Path("output")
 DEFAULT_STEM = "reconnecting-socket"
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """One file to write: the module in `format`, or (`declarations`) the .d.ts beside it; or,
     with `framework`, the binding that imports the `format` module at `module` (or its .d.ts)."""
 

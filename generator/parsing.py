@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 
 from .codes import FIRST_CODE, LAST_CODE, format_range, merge_ranges
 from .jsliteral import js_string
@@ -34,9 +33,15 @@ def _reject_bool(value: object) -> None:
         raise ValueError(f"expected {_DURATION_HINT}, got a boolean")
 
 
+def _is_zero(number: str) -> bool:
+    """Whether a decimal number's text (`0`, `0.00`, `-0e5`) is zero: no digit but 0 before any
+    exponent."""
+    return not re.search(r"[1-9]", re.split(r"[eE]", number)[0])
+
+
 def _needs_unit(value: Scalar, number: str) -> ValueError:
     # A bare number once meant milliseconds, so `--restart-delay 5` was 5 ms where everyone
-    # meant 5 s (issue 15). Now a unit is required, and the message carries the likely fix.
+    # meant 5 s. Now a unit is required, and the message carries the likely fix.
     return ValueError(
         f"a duration needs a unit (ms, s or m), got {_shown(value)}; did you mean {number}s?"
     )
@@ -56,10 +61,13 @@ def parse_duration(value: Scalar) -> int:
     if not match:
         raise ValueError(f"expected {_DURATION_HINT}, got {_shown(value)}")
     if match["unit"] is None:
-        if Decimal(match["number"]) == 0:
+        if _is_zero(match["number"]):
             return 0
         raise _needs_unit(value, match["number"])
     # Decimal, not float: 1.001s is 1001 ms exactly, where 1.001 * 1000 is 1000.9999999999999.
+    # Imported here: a run whose options hold no duration never needs it (start-up time).
+    from decimal import Decimal
+
     milliseconds = Decimal(match["number"]) * _UNIT_MS[match["unit"]]
     if milliseconds > MAX_DURATION_MS:
         raise ValueError(
@@ -92,10 +100,16 @@ def parse_window(value: Scalar) -> tuple[int, int]:
     low, separator, high = text.partition("-")
     if not separator:
         low = high = text
-    if not separator and not isinstance(value, str):
-        raise _needs_unit(value, _shown(value))
+    bare_number = _NUMBER.fullmatch(text) and not _is_zero(text)
+    if not separator and (not isinstance(value, str) or bare_number):
+        # `5` is no range, and a duration without its unit: say what a window looks like.
+        plain = re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text) and len(text) <= 12
+        fix = f"; did you mean {text}s?" if plain else ""
+        raise ValueError(
+            f"expected MIN-MAX with units, such as 1s-5s, or one duration; got {_shown(value)}{fix}"
+        )
     bare = [part.strip() for part in (low, high) if re.fullmatch(r" *[0-9.]+ *", part)]
-    if bare and any(Decimal(part) != 0 for part in bare if _NUMBER.fullmatch(part)):
+    if bare and any(not _is_zero(part) for part in bare if _NUMBER.fullmatch(part)):
         fixed = "-".join(
             f"{part.strip()}s" if re.fullmatch(r" *[0-9.]+ *", part) else part.strip()
             for part in ((low, high) if separator else (low,))

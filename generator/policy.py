@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .codes import CLOSE_CODES, Action, format_range, lookup, merge_ranges
 from .options import GeneratorOptions
 
 
-@dataclass(frozen=True)
-class PolicyRow:
+class PolicyRow(NamedTuple):
     """Codes `first`..`last` take `action`."""
 
     first: int
@@ -17,8 +16,7 @@ class PolicyRow:
     action: Action
 
 
-@dataclass(frozen=True)
-class PolicyLine:
+class PolicyLine(NamedTuple):
     """One line of the module's CLOSE_POLICY block: a row, or a comment saying why."""
 
     row: PolicyRow | None = None

@@ -6,10 +6,9 @@ import contextlib
 import os
 import stat
 import sys
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -32,10 +31,11 @@ def templates_dir() -> Path:
 
 class _TemplateCache(FileSystemBytecodeCache):
     """Compiled templates kept between runs: compiling them was a sixth of each `wsgen generate`
-    (issue 15). Jinja checks each entry against a checksum of its template's source, so an
-    edited template is compiled afresh; the folder is named by the wsgen, Jinja and Python
-    versions, so no other release's code is ever loaded. A cache that cannot be read or written
-    is no cache: the output is the same bytes either way, only slower to make."""
+    (bench/cli_speed.py's profile). Jinja checks each entry against a checksum of its
+    template's source, so an edited template is compiled afresh; the folder is named by the
+    wsgen, Jinja and Python versions, so no other release's code is ever loaded. A cache that
+    cannot be read or written is no cache: the output is the same bytes either way, only slower
+    to make."""
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
@@ -83,8 +83,7 @@ def environment() -> Environment:
     return env
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One entry of the module's DEFAULTS block: the runtime option, its value, its flag, and
     its TypeScript type (for the ts format and the .d.ts)."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import Target
 from .files import (
@@ -26,7 +27,7 @@ from .files import (
 from .header import MARKER, HeaderError, read_header
 from .options import GeneratorOptions
 from .outputs import plan_outputs
-from .vendored import State, Verdict, inspect_file, output_for, refusal_hint
+from .vendored import State, Verdict, fix_hint, inspect_file, output_for, refusal_hint
 
 Say = Callable[[str], None]
 """Prints one line for the user (the command line sends these to stderr)."""
@@ -38,8 +39,7 @@ class SyncError(Exception):
     """A usage error found while planning or writing; `str()` is the one-line message."""
 
 
-@dataclass(frozen=True)
-class Planned:
+class Planned(NamedTuple):
     """A file wsgen is about to compare or write."""
 
     path: Path
@@ -134,7 +134,8 @@ def sync(
 ) -> Report:
     """Compare each planned file with the disk, then report (--check, --diff) or write them all;
     a refusal writes none. `command` is the user's own command line (without --check, --diff,
-    --force), which the refusal's hint repeats."""
+    --force), which the hints repeat: the command that fixes what --check found, or what to do
+    after a refusal."""
     report = Report(check=check, files=len(planned))
     verdicts = [(plan, _inspect(plan)) for plan in planned]
     stale = [(plan, verdict) for plan, verdict in verdicts if not verdict.is_current]
@@ -147,6 +148,9 @@ def sync(
         summary = f"{len(stale)} of {len(planned)}" if stale else f"all {len(planned)}"
         status = "would change" if stale else "current"
         say(f"wsgen: {summary} file{'s' * (len(planned) > 1)} {status}")
+        if stale:
+            hint = fix_hint({verdict.state for _plan, verdict in stale}, command, force=force)
+            say(f"wsgen: {printable(hint)}")
         return report
     refused = [] if force else [pair for pair in stale if pair[1].is_protected]
     report.refused = len(refused)

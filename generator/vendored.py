@@ -8,9 +8,9 @@ be re-rendered as that version did, so edits to it go unnoticed; only the versio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
 from .files import printable, read_text_if_any
@@ -37,8 +37,7 @@ class State(Enum):
 PROTECTED = frozenset({State.EDITED, State.BAD_HEADER, State.FOREIGN})
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     state: State
     reason: str
     """Why it is not current, in words for the user: "edited by hand since wsgen generated it"."""
@@ -98,6 +97,8 @@ def _option_changes(old: GeneratorOptions, new: GeneratorOptions) -> str:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, bool):  # a switch, as its help and docs say it: on or off
+        return "on" if value else "off"
     return "(none)" if value == "" else printable(str(value))
 
 
@@ -123,12 +124,27 @@ def output_for(path: Path, options: GeneratorOptions) -> Output | None:
 
 def refusal_hint(states: set[State], command: str) -> str:
     """What to do after wsgen refused to overwrite files in `states`, in the user's own
-    `command` (without --check, --diff, --force). --force is offered only where overwriting is
-    the likely fix: a file wsgen wrote and someone edited, or whose header broke. A file wsgen
-    never wrote is someone's work: the fix is another --out."""
-    hints = [f"see the difference with `{command} --diff`"]
-    if states & {State.EDITED, State.BAD_HEADER}:
+    `command` (without --check, --diff, --force). --diff and --force are offered only where
+    overwriting is the likely fix: a file wsgen wrote and someone edited, or whose header broke.
+    A file wsgen never wrote is someone's work: the fix is another --out."""
+    hints = []
+    if states & {State.EDITED, State.BAD_HEADER}:  # a diff against a stranger's file tells nothing
+        hints.append(f"see the difference with `{command} --diff`")
         hints.append(f"overwrite the hand edits with `{command} --force`")
     if State.FOREIGN in states:
         hints.append("give an --out where no other file lives (wsgen did not write that one)")
     return "nothing written; " + ", or ".join(hints)
+
+
+def fix_hint(states: set[State], command: str, *, force: bool) -> str:
+    """The command that brings stale files in `states` up to date, after --check or --diff
+    found them: the user's own `command` (without --check, --diff, --force), with --force where
+    wsgen would otherwise refuse to overwrite (`force`: the command overwrites anyway)."""
+    if force or not states & PROTECTED:
+        return f"to fix, run `{command}`"
+    if State.FOREIGN in states:
+        return (
+            f"to fix, run `{command} --force`, which overwrites what is there (wsgen did not "
+            "write it), or give an --out where no other file lives"
+        )
+    return f"to fix, run `{command} --force`, which replaces the hand edits"

@@ -1,4 +1,5 @@
-// A fleet of clients of one library on a real server that restarts under it (issue 14).
+// A fleet of clients of one library on a real server that restarts under it: how many come
+// back, when, and how many messages are lost on the way.
 //
 // usage: node restart-fleet.mjs --url ws://127.0.0.1:PORT --clients 200 --ws-from DIR
 //          [--every 100] [--options JSON] [--quiet 1500] [--exit self|force] SPEC

@@ -115,8 +115,14 @@ def page_data(options: GeneratorOptions, given: Mapping[str, object]) -> dict[st
     flags = options.to_flags()
     return {
         "command": demo_command(options, given),
+        # A switch shows as the flag a user types (--types, --no-types), never as a Python bool.
         "flags": [
-            {"flag": spec.flag, "value": str(flags[spec.flag]), "given": spec.flag in given}
+            {
+                "flag": spec.flag,
+                "value": _shown_value(flags[spec.flag]),
+                "switch": isinstance(flags[spec.flag], bool),
+                "given": spec.flag in given,
+            }
             for spec in OPTION_SPECS
         ],
         "codes": [
@@ -133,6 +139,12 @@ def page_data(options: GeneratorOptions, given: Mapping[str, object]) -> dict[st
         "downFor": default_down_for(options),
         "paths": {"module": MODULE_PATH, "socket": SOCKET_PATH, "control": CONTROL_PATH},
     }
+
+
+def _shown_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
 def _static(name: str) -> bytes:

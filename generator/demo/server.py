@@ -10,7 +10,7 @@ page and the module can still load; a browser reports a refused handshake exactl
 a refused TCP connection (an error, then close 1006), so the generated module sees what it would
 see during a real restart.
 
-Only the demo's own page may use it (issue 14): a request whose Host is not the demo's address
+Only the demo's own page may use it: a request whose Host is not the demo's address
 is refused (DNS rebinding), and so is a WebSocket handshake whose Origin is another page. What
 it keeps is bounded, and SIGTERM closes every connection with 1012, as a restarting server
 should, before exiting 0.

@@ -239,6 +239,7 @@ def test_the_page_shows_the_flags_and_loads_nothing_from_elsewhere(page: Any) ->
         given = page.eval_on_selector_all(
             ".flag.given code", "nodes => nodes.map(n => n.textContent)"
         )
+        listed = page.eval_on_selector_all(".flag", "nodes => nodes.map(n => n.textContent)")
         [connecting] = entries(page, "connecting")
         base = server.url
     assert command == (
@@ -246,6 +247,9 @@ def test_the_page_shows_the_flags_and_loads_nothing_from_elsewhere(page: Any) ->
         "--class-name AppSocket"
     )
     assert given == ["--restart-delay", "--backoff-initial", "--backoff-max", "--class-name"]
+    # A switch reads as the flag that sets it, as a user would type it.
+    assert "--no-types" in listed and "--network-aware" in listed
+    assert not [item for item in listed if "True" in item or "False" in item], listed
     assert "new AppSocket(url)" in connecting["text"]
     assert requested, "the page made requests"
     assert [url for url in requested if not url.startswith(base)] == [], "offline: no CDN"

@@ -111,7 +111,11 @@ BAD_INPUTS = [
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--restart-delay", "5"], "did you mean 5s?"),
+        (
+            ["--restart-delay", "5"],
+            "--restart-delay: expected MIN-MAX with units, such as 1s-5s, or one duration; "
+            "got '5'; did you mean 5s?",
+        ),
         (["--restart-delay", "1-5"], "did you mean 1s-5s?"),
         (["--restart-delay", "1s-5"], "did you mean 1s-5s?"),
     ],
@@ -122,6 +126,22 @@ def test_a_bare_number_is_refused_with_the_fix(
     result = runner.invoke(app, ["generate", "--out", str(tmp_path / "s.js"), *arguments])
     assert result.exit_code == 2
     assert result.stderr.strip().endswith(message)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("out", ["", " "])
+def test_an_empty_out_asks_for_a_file_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    result = runner.invoke(app, ["generate", "--out", out])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "wsgen: error: --out: expected a file path, such as src/vendor/socket.js, or '-' for "
+        f"stdout; got {out!r}"
+    )
+    assert [path.name for path in tmp_path.iterdir()] == [".git"], "nothing written"
 
 
 def test_minutes_are_a_unit(tmp_path: Path) -> None:
@@ -326,6 +346,8 @@ def run_console_script(*arguments: str) -> subprocess.CompletedProcess[str]:
         (["generate", "--out"], "wsgen: error: Option '--out' requires an argument."),
         (["explain"], "wsgen: error: Missing argument 'CODE'."),
         (["frobnicate"], "wsgen: error: No such command 'frobnicate'."),
+        # main() builds only the command a run names; a misspelt one still finds its sibling.
+        (["generat"], "wsgen: error: No such command 'generat'. Did you mean 'generate'?"),
     ],
 )
 def test_usage_errors_caught_by_typer_are_one_line_too(arguments: list[str], message: str) -> None:

@@ -51,6 +51,16 @@ def test_page_data_draws_every_code_from_the_table() -> None:
     ]
 
 
+def test_page_data_shows_switches_as_on_or_off_not_python_booleans() -> None:
+    data = page_data(build_options({"network-aware": "off"}), {"network-aware": "off"})
+    shown = {entry["flag"]: (entry["value"], entry["switch"]) for entry in data["flags"]}
+    assert shown["types"] == ("off", True)
+    assert shown["network-aware"] == ("off", True)
+    assert shown["manual-reconnect"] == ("on", True)
+    assert shown["restart-delay"] == ("1s-5s", False)
+    assert not {value for value, _switch in shown.values()} & {"True", "False"}
+
+
 def test_page_embeds_its_data_as_json_that_cannot_end_the_script() -> None:
     options = build_options({"restart-delay": "500ms-1s"})
     site = build_site(options, {"restart-delay": "500ms-1s"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +55,7 @@ def test_explain_1012_says_restart_reconnect_after_a_short_delay() -> None:
         "A planned restart, such as a deployment or a configuration reload",
         "available again shortly",
         "On SIGTERM uvicorn sends it",
-        "need a few lines to send it instead: docs/servers.md",
+        "closes each open socket with 1012 before the server stops",
         "Reconnect automatically after a short delay (1 to 5 seconds)",
         "succeeds once the server is back up",
         "What the generated module does: reconnect after a random 1.0-5.0 s.",
@@ -108,6 +109,16 @@ def test_every_code_of_the_table_is_explained(code: int) -> None:
     text = flat(result.stdout)
     for field in (row.name, row.description, row.when, row.fix):
         assert flat(field) in text
+
+
+def test_what_the_commands_print_points_to_no_file_the_wheel_lacks() -> None:
+    """An installed wsgen has no docs/, tests/ or bench/ beside it: explain and codes say what
+    to do in their own words, not where in the repository it is written."""
+    outputs = [wsgen("explain", str(row.code)).stdout for row in CLOSE_CODES]
+    outputs += [wsgen("codes").stdout, wsgen("codes", "--json").stdout]
+    for text in outputs:
+        assert not re.search(r"\b(?:docs|tests|bench|generator|templates)/", text), text
+    assert "on SIGTERM, closes each open socket with 1012" in flat(wsgen("explain", "1012").stdout)
 
 
 @pytest.mark.parametrize(

@@ -310,9 +310,10 @@ function drawHeader() {
   document.getElementById("command").textContent = data.command;
   document.getElementById("class-name").textContent = data.className;
   const flags = document.getElementById("flags");
-  for (const { flag, value, given } of data.flags) {
+  for (const { flag, value, given, switch: isSwitch } of data.flags) {
     const item = element("li", given ? "flag given" : "flag");
-    item.append(element("code", "", `--${flag}`), " ", element("span", "", value || "none"));
+    if (isSwitch) item.append(element("code", "", value === "on" ? `--${flag}` : `--no-${flag}`));
+    else item.append(element("code", "", `--${flag}`), " ", element("span", "", value || "none"));
     item.title = given ? "given on the command line" : "default";
     flags.append(item);
   }

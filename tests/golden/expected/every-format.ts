@@ -107,7 +107,7 @@ const DEFAULTS: Settings = {
 const CLOSE_POLICY: Array<[number, number, CloseAction]> = [
   // 1000 Normal Closure, stop: the session is over and both sides agree
   [1000, 1000, "stop"],
-  // 1001 Going Away, restart: servers send it to every socket at once when they shut down (websockets, aiohttp, measured in issue 14); backoff's near-zero first retry hits the closed port, the restart window keeps the fleet off it and spreads its return
+  // 1001 Going Away, restart: servers send it to every socket at once when they shut down (the websockets server and aiohttp do on SIGTERM); backoff's near-zero first retry hits the closed port, the restart window keeps the fleet off it and spreads its return
   [1001, 1001, "restart"],
   // 1002 Protocol Error, stop: a protocol bug does not heal by reconnecting
   // 1003 Unsupported Data, stop: the same data would be refused again
@@ -120,7 +120,7 @@ const CLOSE_POLICY: Array<[number, number, CloseAction]> = [
   // 1009 Message Too Big, stop: the same message would be refused again
   // 1010 Mandatory Extension, stop: the negotiation would fail again
   [1007, 1010, "stop"],
-  // 1011 Internal Error, restart: hypercorn sends it to every socket at once when it shuts down (issue 14), so it gets the restart window; for a handler bug that repeats, closePolicy {1011: 'retry'}
+  // 1011 Internal Error, restart: hypercorn sends it to every socket at once when it shuts down, so it gets the restart window; for a handler bug that repeats, closePolicy {1011: 'retry'}
   // 1012 Service Restart, restart: a planned restart; a random delay spreads the fleet's return
   [1011, 1012, "restart"],
   // 1013 Try Again Later, retry-later: the server asked for time; wait out the restart window
