@@ -86,7 +86,7 @@ EXPECTED = {
     "no argument": ("TypeError", ["Socket", "argument"]),
     "a URL of another scheme": ("SyntaxError", ["Socket", "ftp://example.com/live", "URL"]),
     "a URL with a fragment": ("SyntaxError", ["Socket", "#top", "URL"]),
-    "no WebSocket class in Node": ("TypeError", ["Socket", "options.WebSocket"]),
+    "no WebSocket class in Node": ("TypeError", ["Socket", "no WebSocket", "options.WebSocket"]),
     "send() without data": ("TypeError", ["send", "argument"]),
     "send() after the close": ("InvalidStateError", ["send", "closed"]),
     "send() past the queue limit": ("QuotaExceededError", ["send", "queueLimit", "2"]),

@@ -457,7 +457,9 @@ export class ReconnectingSocket
     const options = this.#settings;
     const WebSocketClass = options.WebSocket || globalThis.WebSocket;
     if (!WebSocketClass) {
-      throw new TypeError("ReconnectingSocket: pass options.WebSocket");
+      throw new TypeError(
+        "ReconnectingSocket: no WebSocket; pass options.WebSocket",
+      );
     }
     const socket = new WebSocketClass(
       url,
@@ -537,13 +539,10 @@ export class ReconnectingSocket
     // down) waits as the close that began it asked, never like a fresh drop.
     if (action === "retry") action = this.#serverWait || action;
     else if (action !== "stop") this.#serverWait = action;
-    let delay;
     if (action === "stop" || this.#reconnectAttempt >= options.maxRetries) {
       return this.#finish(code, reason, wasClean);
     }
-    // No delay chosen yet by the app: the policy's, or the server's.
-    delay ??= this.#reconnectDelay(action);
-    delay = Math.round(Math.max(0, delay));
+    const delay = Math.round(Math.max(0, this.#reconnectDelay(action)));
     this.#reconnectAttempt += 1;
     this.#readyState = CONNECTING;
     this.#timer = setTimeout(() => this.#connect(), delay);

@@ -538,7 +538,9 @@ export class ReconnectingSocket
     const options = this.#settings;
     const WebSocketClass = options.WebSocket || globalThis.WebSocket;
     if (!WebSocketClass) {
-      throw new TypeError("ReconnectingSocket: pass options.WebSocket");
+      throw new TypeError(
+        "ReconnectingSocket: no WebSocket; pass options.WebSocket",
+      );
     }
     const socket = new WebSocketClass(
       url,

@@ -484,7 +484,9 @@ export class ReconnectingSocket extends EventTarget {
     const options = this.#settings;
     const WebSocketClass = options.WebSocket || globalThis.WebSocket;
     if (!WebSocketClass) {
-      throw new TypeError("ReconnectingSocket: pass options.WebSocket");
+      throw new TypeError(
+        "ReconnectingSocket: no WebSocket; pass options.WebSocket",
+      );
     }
     const socket = new WebSocketClass(
       url,

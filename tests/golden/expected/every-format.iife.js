@@ -527,7 +527,9 @@ var ReconnectingSocket = (function () {
       const options = this.#settings;
       const WebSocketClass = options.WebSocket || globalThis.WebSocket;
       if (!WebSocketClass) {
-        throw new TypeError("ReconnectingSocket: pass options.WebSocket");
+        throw new TypeError(
+          "ReconnectingSocket: no WebSocket; pass options.WebSocket",
+        );
       }
       const socket = new WebSocketClass(
         url,

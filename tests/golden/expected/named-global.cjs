@@ -522,7 +522,7 @@ class LiveSocket extends /** @type {SocketBase} */ (EventTarget) {
     const options = this.#settings;
     const WebSocketClass = options.WebSocket || globalThis.WebSocket;
     if (!WebSocketClass) {
-      throw new TypeError("LiveSocket: pass options.WebSocket");
+      throw new TypeError("LiveSocket: no WebSocket; pass options.WebSocket");
     }
     const socket = new WebSocketClass(
       url,

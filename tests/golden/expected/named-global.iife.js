@@ -524,7 +524,7 @@ var Live = (function () {
       const options = this.#settings;
       const WebSocketClass = options.WebSocket || globalThis.WebSocket;
       if (!WebSocketClass) {
-        throw new TypeError("LiveSocket: pass options.WebSocket");
+        throw new TypeError("LiveSocket: no WebSocket; pass options.WebSocket");
       }
       const socket = new WebSocketClass(
         url,

@@ -526,7 +526,7 @@ export class AppSocket extends /** @type {SocketBase} */ (EventTarget) {
     const options = this.#settings;
     const WebSocketClass = options.WebSocket || globalThis.WebSocket;
     if (!WebSocketClass) {
-      throw new TypeError("AppSocket: pass options.WebSocket");
+      throw new TypeError("AppSocket: no WebSocket; pass options.WebSocket");
     }
     const socket = new WebSocketClass(
       url,
