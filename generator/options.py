@@ -70,6 +70,7 @@ class GeneratorOptions:
     reconnect_hook: bool = True
     url_provider: bool = True
     manual_reconnect: bool = True
+    share_tabs: bool = False
 
     @property
     def iife_global(self) -> str:
@@ -365,6 +366,16 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         format_switch,
         "",
         "Add reconnect(): drop the connection and connect again now, with the backoff reset.",
+        feature=True,
+    ),
+    OptionSpec(
+        "share-tabs",
+        "share_tabs",
+        parse_switch,
+        format_switch,
+        "",
+        "In browsers: sockets with the same URL, in every tab of one origin, share one "
+        "connection, which one tab holds and another takes over when that tab goes.",
         feature=True,
     ),
 )

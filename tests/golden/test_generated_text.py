@@ -207,7 +207,13 @@ def top_level_names(text: str) -> set[str]:
 
 def test_every_name_the_module_declares_is_refused_as_a_class_name() -> None:
     options = build_options(
-        {"format": "esm,cjs,iife,ts", "types": "true", "class-name": "Probe", "heartbeat": "30s"}
+        {
+            "format": "esm,cjs,iife,ts",
+            "types": "true",
+            "class-name": "Probe",
+            "heartbeat": "30s",
+            "share-tabs": "on",
+        }
     )
     names: set[str] = set()
     for format in options.formats:

@@ -36,6 +36,7 @@ FEATURE_MARKERS: dict[str, list[str]] = {
     "reconnect-hook": ["shouldReconnect"],
     "url-provider": ['typeof url === "function"', "UrlProvider", "Promise<string>"],
     "manual-reconnect": ["reconnect() {", "reconnect()"],
+    "share-tabs": ["shareTabs", "BroadcastChannel", "navigator.locks", "SHARING_SCOPE", "#hold"],
 }
 
 
