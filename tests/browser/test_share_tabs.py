@@ -208,6 +208,35 @@ def test_closing_tabs_one_by_one_loses_and_repeats_nothing(
     assert [(row["code"], row["delay"]) for row in reconnects] == [(1001, 0)] * 3
 
 
+# How a tab can go: navigating elsewhere, or its renderer crashing (chrome://crash, which a
+# browser-initiated navigation turns into a crash of the tab's renderer process).
+GOING = {"navigates": "about:blank", "crashes": "chrome://crash"}
+
+
+@pytest.mark.parametrize("going", list(GOING))
+def test_when_the_holder_tab_navigates_away_or_crashes_the_next_takes_over(
+    tab: OpenTab, server: CountingServer, going: str
+) -> None:
+    holder, follower = tab(), tab()
+    open_in_tabs([holder, follower], server.url)
+    follower.call("startSending", 0, "tab1", 20)
+    server.wait_until(lambda: len(server.received()) >= 5)
+    try:
+        holder.page.goto(GOING[going])
+    except Exception:  # a crashed page's navigation fails: the crash is the point
+        holder.errors.clear()
+    follower.wait("e.filter((row) => row.type === 'open').length === 2")
+    sent = follower.call("stopSending", "tab1")
+    follower.wait("s.bufferedAmount === 0")
+    server.wait_until(lambda: f"tab1-{sent}" in server.received())
+    time.sleep(0.2)  # room for a duplicate to show
+    assert server.received() == [f"tab1-{n}" for n in range(1, sent + 1)]
+    assert [(row["code"], row["delay"]) for row in follower.events(kind="reconnecting")] == [
+        (1001, 0)
+    ]
+    assert len(server.connections) == 2 and server.most_open_at_once == 1
+
+
 @pytest.mark.parametrize("closing", [0, 1], ids=["holder", "follower"])
 def test_one_tabs_close_leaves_the_connection_to_the_others(
     tab: OpenTab, server: CountingServer, closing: int
