@@ -54,9 +54,13 @@ window.tabs = {
   bytes: async (blob) => Array.from(new Uint8Array(await blobs[blob].arrayBuffer())),
   // Sends `${prefix}-1`, `${prefix}-2`, ... every `every` ms until stopped; returns how many.
   startSending(index, prefix, every) {
-    let count = 0;
-    const timer = setInterval(() => sockets[index].send(`${prefix}-${++count}`), every);
-    senders.set(prefix, () => (clearInterval(timer), count));
+    const sender = { count: 0 };
+    sender.timer = setInterval(() => sockets[index].send(`${prefix}-${++sender.count}`), every);
+    senders.set(prefix, sender);
   },
-  stopSending: (prefix) => senders.get(prefix)(),
+  sentSoFar: (prefix) => senders.get(prefix).count,
+  stopSending(prefix) {
+    clearInterval(senders.get(prefix).timer);
+    return senders.get(prefix).count;
+  },
 };

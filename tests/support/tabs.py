@@ -5,7 +5,10 @@ counts what sharing is meant to keep low: connections, handshakes, and connectio
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Coroutine
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +63,10 @@ class CountingServer(ScriptedServer):
             await super()._handle(websocket)
         finally:
             self.open_now[path] -= 1
+
+    def start(self, coroutine: Coroutine[Any, Any, Any]) -> Future[Any]:
+        """Run `coroutine` on the server's loop, in the background."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._thread.loop)
 
     def live(self) -> list[ServerConnection]:
         return [socket for socket in self._sockets.values() if socket.state.name == "OPEN"]
