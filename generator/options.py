@@ -388,6 +388,15 @@ def build_options(
 ) -> GeneratorOptions:
     """Validate `values` (flag name → raw value) over `base`; raise OptionError on the first
     bad one."""
+    options = replace(base or GeneratorOptions(), **parse_values(values))
+    _check_consistent(options, set(values))
+    return options
+
+
+def parse_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Each of `values` (flag name → raw value) parsed, by field name; OptionError on the first
+    bad one. No rule between options is checked here: a config's shared keys are checked with
+    each target's own, as the options that target is made with (`build_options`)."""
     changes: dict[str, Any] = {}
     for flag, raw in values.items():
         spec = SPECS_BY_FLAG.get(flag)
@@ -401,9 +410,7 @@ def build_options(
             # Config files and headers can carry tables, arrays, nulls and numbers no float
             # holds; the parsers speak only text, numbers and (for codes) lists.
             raise OptionError(flag, f"unsupported value {_shown(raw)}") from None
-    options = replace(base or GeneratorOptions(), **changes)
-    _check_consistent(options, set(values))
-    return options
+    return changes
 
 
 def _shown(raw: Any) -> str:
