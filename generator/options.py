@@ -96,14 +96,6 @@ def _optional_identifier(value: Any) -> str | None:
     return check_identifier(value)
 
 
-def _boolean(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise ValueError(f"expected true or false, got {value!r}")
-
-
 def _number(value: Any) -> str | int | float:
     return int(value) if float(value).is_integer() else float(value)
 
@@ -264,8 +256,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "types",
         "types",
-        _boolean,
-        lambda value: value,
+        parse_switch,
+        format_switch,
         "",
         "Also write a .d.ts beside each JavaScript output (esm, cjs, iife).",
     ),
