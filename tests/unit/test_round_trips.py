@@ -47,6 +47,8 @@ SWITCHES = frozenset(
 )
 FILE_FLAGS = frozenset({"format", "types", "framework"})
 """Options that decide which files are written, besides what is in them."""
+SHAPING_FILES = FILE_FLAGS | {"global-name"}
+"""The flags `wsgen codes`, `explain` and `demo` do not take (docs/options.md)."""
 
 EXAMPLES = int(os.environ.get("WSGEN_ROUNDTRIP_EXAMPLES", "0"))
 
@@ -614,6 +616,9 @@ def test_an_edge_value_round_trips_every_way_and_changes_only_itself(edge: Edge)
             assert header_options(text) == wanted, f"{name}: the header holds other options"
         update_changes_nothing(sorted((root / "given").iterdir()))
         check_current("--out", out, *flag_arguments(edge.raws))
+        if edge.flag in ("stop-on", "retry-on", "restart-on"):
+            module = next(text for name, text in given.items() if is_module(name))
+            assert codes_json(*flag_arguments(edge.raws)) == policy_of(module)
 
         # The same options as shared keys, as a target's own keys, split between them, and
         # over another value of the option that must lose: a shared key under the target's
@@ -846,6 +851,20 @@ def test_options_split_between_flags_target_and_shared_keys_give_the_documented_
             assert header_options(text) == wanted, name
         update_changes_nothing(sorted((root / "configured").iterdir()))
         check_current(*flag_arguments(layers["flag"]))
+        if not set(layers["flag"]) & SHAPING_FILES:  # `wsgen codes` takes no such flag
+            module = next(text for name, text in configured.items() if is_module(name))
+            assert codes_json(*flag_arguments(layers["flag"])) == policy_of(module)
+
+
+def codes_json(*arguments: str) -> dict[int, str]:
+    """What `wsgen codes --json` says the module does on each code, from its one target."""
+    result = wsgen("codes", "--json", *arguments)
+    assert result.exit_code == 0, result.stderr
+    [target] = json.loads(result.stdout)["targets"]
+    actions = dict.fromkeys(EVERY_CODE, "retry")
+    for row in target["codes"]:  # a later row (an override) wins over a range before it
+        actions.update(dict.fromkeys(range(row["code"], row["last"] + 1), row["action"]))
+    return actions
 
 
 @properties(fast_tier_examples=12)
