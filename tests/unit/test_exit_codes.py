@@ -4,6 +4,7 @@ file it is asked about, against the table that `--help`, the README and docs/cli
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import sys
@@ -179,6 +180,18 @@ def test_update_takes_neither_force_nor_out(
 
 # --- the commands that read no generated file -------------------------------------------------
 
+
+@pytest.fixture(autouse=True)
+def never_serve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`wsgen demo` serves until Ctrl-C: a case here that reached it would hang the run."""
+
+    def serve(main: object) -> None:
+        getattr(main, "close", lambda: None)()  # the coroutine, never awaited
+        raise AssertionError("wsgen demo started serving")
+
+    monkeypatch.setattr(asyncio, "run", serve)
+
+
 TWO_MODULES = (
     '[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "a.js"\n'
     '[[tool.wsgen.targets]]\nout = "b.js"\nqueue-limit = 3\n'
@@ -235,9 +248,16 @@ def test_other_commands_exit_as_documented(
 def test_demo_without_its_extra_exits_1_and_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import generator.demo
+
     enter_project(tmp_path, monkeypatch)
+    # Forget the server module (and the package's name for it, which `from .demo import
+    # server` reads first) and make `import websockets` fail, as without the extra.
+    monkeypatch.delattr(generator.demo, "server", raising=False)
     monkeypatch.delitem(sys.modules, "generator.demo.server", raising=False)
-    monkeypatch.setitem(sys.modules, "websockets", None)  # import websockets now fails
+    for name in [name for name in sys.modules if name.partition(".")[0] == "websockets"]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "websockets", None)
     result = wsgen("demo", "--port", "0")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
