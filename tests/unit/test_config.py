@@ -161,6 +161,14 @@ BAD_CONFIGS = [
         '[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "a.js"\n[[tool.wsgen.targets]]\nqueue = 1\n',
         "[[tool.wsgen.targets]] #2 queue: unknown key; did you mean 'queue-limit'?",
     ),
+    (
+        '[tool.wsgen]\nqueue-limit = "lots"\n[[tool.wsgen.targets]]\nout = "a.js"\n',
+        "[tool.wsgen] queue-limit: expected a whole number",  # the shared key, not the target
+    ),
+    (
+        '[tool.wsgen]\nqueue = 1\n[[tool.wsgen.targets]]\nout = "a.js"\n',
+        "[tool.wsgen] queue: unknown key; did you mean 'queue-limit'?",
+    ),
     ("[tool.wsgen\n", "not valid TOML"),
 ]
 
