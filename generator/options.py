@@ -102,14 +102,6 @@ def _optional_identifier(value: Any) -> str | None:
     return check_identifier(value)
 
 
-def _boolean(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise ValueError(f"expected true or false, got {value!r}")
-
-
 def _number(value: Any) -> str | int | float:
     return int(value) if float(value).is_integer() else float(value)
 
@@ -269,8 +261,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "types",
         "types",
-        _boolean,
-        lambda value: value,
+        parse_switch,
+        format_switch,
         "",
         "Also write a .d.ts beside each JavaScript output (esm, cjs, iife).",
     ),
@@ -393,6 +385,15 @@ def build_options(
 ) -> GeneratorOptions:
     """Validate `values` (flag name → raw value) over `base`; raise OptionError on the first
     bad one."""
+    options = replace(base or GeneratorOptions(), **parse_values(values))
+    _check_consistent(options, set(values))
+    return options
+
+
+def parse_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Each of `values` (flag name → raw value) parsed, by field name; OptionError on the first
+    bad one. No rule between options is checked here: a config's shared keys are checked with
+    each target's own, as the options that target is made with (`build_options`)."""
     changes: dict[str, Any] = {}
     for flag, raw in values.items():
         spec = SPECS_BY_FLAG.get(flag)
@@ -406,9 +407,7 @@ def build_options(
             # Config files and headers can carry tables, arrays, nulls and numbers no float
             # holds; the parsers speak only text, numbers and (for codes) lists.
             raise OptionError(flag, f"unsupported value {_shown(raw)}") from None
-    options = replace(base or GeneratorOptions(), **changes)
-    _check_consistent(options, set(values))
-    return options
+    return changes
 
 
 def _shown(raw: Any) -> str:
