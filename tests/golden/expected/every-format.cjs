@@ -311,20 +311,18 @@ class ReconnectingSocket extends /** @type {SocketBase} */ (EventTarget) {
    * @param {Event} event
    */
   #wake = (event) => {
-    const waiting =
-      !this.#socket &&
-      !this.#waitIsTheServers &&
-      this.#readyState === CONNECTING;
+    const waiting = !this.#noWakeUp && this.#readyState === CONNECTING;
     if (waiting && (event.type === "online" || !document.hidden)) {
       clearTimeout(this.#timer);
       this.#connect();
     }
   };
   /**
-   * The pending retry waits as the server asked, so no wake-up cuts it short.
+   * No wake-up may cut what is pending short: an attempt under way, or a wait the
+   * server asked for.
    * @type {boolean | undefined}
    */
-  #waitIsTheServers;
+  #noWakeUp;
 
   /**
    * Connects at once. `protocols` and `options` are optional as on a WebSocket (so the class's
@@ -491,6 +489,8 @@ class ReconnectingSocket extends /** @type {SocketBase} */ (EventTarget) {
    * @param {boolean} [first]
    */
   #connect(first) {
+    // An attempt under way (a URL function still answering included): no wake-up cuts it.
+    this.#noWakeUp = true;
     // A handshake that never completes would hold CONNECTING forever; give it up.
     const timer = (this.#timer = setTimeout(
       () => this.#abandon("connect timeout"),
@@ -633,13 +633,14 @@ class ReconnectingSocket extends /** @type {SocketBase} */ (EventTarget) {
       delay === undefined &&
       /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)(?![^\s;,])/i.exec(reason);
     // No delay chosen yet by the app: the policy's, or the server's.
-    delay ??= this.#reconnectDelay(action, hint);
-    delay = Math.round(Math.max(0, delay));
+    delay = Math.round(
+      Math.max(0, delay ?? this.#reconnectDelay(action, hint)),
+    );
     this.#reconnectAttempt += 1;
     this.#readyState = CONNECTING;
     // A wait the server asked for (a restart window, 1013, a hint) no wake-up cuts short; a
     // delay from the app's hook made the action "retry" above.
-    this.#waitIsTheServers = action !== "retry" || !!hint;
+    this.#noWakeUp = action !== "retry" || !!hint;
     this.#timer = setTimeout(() => this.#retry(), delay);
     this.#emit("reconnecting", {
       code,
@@ -722,7 +723,7 @@ class ReconnectingSocket extends /** @type {SocketBase} */ (EventTarget) {
   #retry() {
     if (globalThis.navigator?.onLine === false) {
       // The server's wait is over; the network's may end at the next "online".
-      this.#waitIsTheServers = false;
+      this.#noWakeUp = false;
       this.#timer = setTimeout(
         () => this.#connect(),
         this.#settings.backoffMax,
