@@ -401,11 +401,16 @@ function retry(state) {
   }
 }
 
-function finish(state, code, reason, wasClean) {
+/**
+ * The end, for good. `failed`: the connection failed (close() while connecting), which a
+ * WebSocket reports with "error" before "close", both seeing readyState CLOSED.
+ */
+function finish(state, code, reason, wasClean, failed) {
   if (state.r === CLOSED) return;
   state.r = CLOSED;
   state.q = [];
   listenForWake("removeEventListener", state.k);
+  if (failed) emit(state, "error");
   emit(state, "close", { code, reason, wasClean });
 }
 
@@ -571,10 +576,9 @@ export class ReconnectingSocket extends EventTarget {
       socket.close();
       state.s = null;
     }
-    Promise.resolve().then(() => {
-      emit(state, "error");
-      finish(state, ABNORMAL_CLOSURE, "", false);
-    });
+    Promise.resolve().then(() =>
+      finish(state, ABNORMAL_CLOSURE, "", false, true),
+    );
   }
 
   /** Drops the current connection and connects again now, with the backoff reset. */
