@@ -339,6 +339,8 @@ function connect(state: State, first?: boolean): void {
   try {
     const url = state.u;
     if (typeof url === "function") {
+      // No socket yet while it answers, but an attempt under way: no wake-up cuts it short.
+      state.d = true;
       // Only for the attempt still current: a close, a timeout or a newer attempt moves on.
       const current = () => state.t === timer && state.r < CLOSING;
       Promise.resolve()
@@ -555,7 +557,8 @@ export class ReconnectingSocket extends EventTarget {
       h: {}, // the on<type> handlers
       // w: the action of the close that began the attempts ("restart", "retry-later"), until
       // an open: the wait the server asked for; e: close()'s [code, reason]
-      // k: the listener that cuts a retry short; d: the retry waits for the server, so k may not
+      // k: the listener that cuts a retry short; d: k may not (the server asked for the wait,
+      // or a URL function is answering)
     };
     STATE.set(this, state);
     connect(state, true);
