@@ -30,7 +30,7 @@ class LogicBatch:
         self.modules = modules
         self._rendered: dict[str, Path] = {}
         # Node's own complaints go to a file: a pipe nobody reads could fill and stall it.
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the process)
         self._process = subprocess.Popen(
             [node_binary(), str(BATCH)],
             stdin=subprocess.PIPE,
