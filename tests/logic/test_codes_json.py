@@ -90,7 +90,7 @@ def said(entries: list[dict[str, Any]], code: int) -> str:
 
 
 @settings(
-    max_examples=EXAMPLES or 6,
+    max_examples=EXAMPLES or 4,
     derandomize=not EXAMPLES,
     deadline=None,
     database=None,

@@ -40,7 +40,7 @@ EXAMPLES = int(os.environ.get("WSGEN_MODEL_EXAMPLES", "0"))
 ROW_LIMIT = 300  # a story that would log more is cut short, the same for model and module
 
 model_based = settings(
-    max_examples=EXAMPLES or 40,
+    max_examples=EXAMPLES or 30,
     derandomize=not EXAMPLES,  # CI runs the same examples every time; a deep run explores
     deadline=None,
     database=None,  # nothing written into the repository
