@@ -177,7 +177,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         lambda value: parse_count(value, maximum=MAX_COUNT, unlimited="unlimited"),
         lambda value: "unlimited" if value is None else value,
         "N",
-        "Reconnection attempts before giving up, or 'unlimited'.",
+        "Reconnection attempts in a row before giving up (counted since the last connection "
+        "that stayed open --stable-after, or reconnect()), or 'unlimited'.",
         js_names=("maxRetries",),
     ),
     OptionSpec(

@@ -256,6 +256,8 @@ function connect(state, first) {
   try {
     const url = state.u;
     if (typeof url === "function") {
+      // No socket yet while it answers, but an attempt under way: no wake-up cuts it short.
+      state.d = true;
       // Only for the attempt still current: a close, a timeout or a newer attempt moves on.
       const current = () => state.t === timer && state.r < CLOSING;
       Promise.resolve()
@@ -401,11 +403,16 @@ function retry(state) {
   }
 }
 
-function finish(state, code, reason, wasClean) {
+/**
+ * The end, for good. `failed`: the connection failed (close() while connecting), which a
+ * WebSocket reports with "error" before "close", both seeing readyState CLOSED.
+ */
+function finish(state, code, reason, wasClean, failed) {
   if (state.r === CLOSED) return;
   state.r = CLOSED;
   state.q = [];
   listenForWake("removeEventListener", state.k);
+  if (failed) emit(state, "error");
   emit(state, "close", { code, reason, wasClean });
 }
 
@@ -447,7 +454,8 @@ export class ReconnectingSocket extends EventTarget {
       h: {}, // the on<type> handlers
       // w: the action of the close that began the attempts ("restart", "retry-later"), until
       // an open: the wait the server asked for; e: close()'s [code, reason]
-      // k: the listener that cuts a retry short; d: the retry waits for the server, so k may not
+      // k: the listener that cuts a retry short; d: k may not (the server asked for the wait,
+      // or a URL function is answering)
     };
     STATE.set(this, state);
     connect(state, true);
@@ -571,10 +579,9 @@ export class ReconnectingSocket extends EventTarget {
       socket.close();
       state.s = null;
     }
-    Promise.resolve().then(() => {
-      emit(state, "error");
-      finish(state, ABNORMAL_CLOSURE, "", false);
-    });
+    Promise.resolve().then(() =>
+      finish(state, ABNORMAL_CLOSURE, "", false, true),
+    );
   }
 
   /** Drops the current connection and connects again now, with the backoff reset. */

@@ -329,10 +329,15 @@ function onClose(state, code, reason, wasClean) {
   });
 }
 
-function finish(state, code, reason, wasClean) {
+/**
+ * The end, for good. `failed`: the connection failed (close() while connecting), which a
+ * WebSocket reports with "error" before "close", both seeing readyState CLOSED.
+ */
+function finish(state, code, reason, wasClean, failed) {
   if (state.r === CLOSED) return;
   state.r = CLOSED;
   state.q = [];
+  if (failed) emit(state, "error");
   emit(state, "close", { code, reason, wasClean });
 }
 
@@ -482,10 +487,9 @@ export class ReconnectingSocket extends EventTarget {
       socket.close();
       state.s = null;
     }
-    Promise.resolve().then(() => {
-      emit(state, "error");
-      finish(state, ABNORMAL_CLOSURE, "", false);
-    });
+    Promise.resolve().then(() =>
+      finish(state, ABNORMAL_CLOSURE, "", false, true),
+    );
   }
 }
 
