@@ -34,23 +34,24 @@ CUTS: list[tuple[str, Cut]] = [
     (
         "WebIDL shape: constants on class and prototype, `on<type>` accessors in listener "
         "order, `[object WebSocket]`, `length` 1",
-        _replace(r"\nconst prototype = \w+\.prototype;\n.*", "\n"),
+        _replace(r"\n  // What a WebSocket shows of itself.*?\n  static \{\n.*?\n  \}\n", "\n"),
     ),
     (
         "URL resolved as `new WebSocket()` does (relative, http→ws, SyntaxError)",
-        _replace(r"u: absoluteUrl\(url\)", "u: String(url)"),
+        _replace(r"this\.#target = absoluteUrl\(url\)", "this.#target = String(url)"),
     ),
     (
         "`close()` argument checks ([Clamp] code, 123-byte reason)",
         _replace(
-            r"    // The arguments checked first.*?\n(    if \(state\.r > OPEN\) return;)", r"\1"
+            r"    // The arguments checked first.*?\n(    if \(this\.#readyState > OPEN\) return;)",
+            r"\1",
         ),
     ),
     (
         "real MessageEvent / CloseEvent, read-only fields",
         _replace(
-            r"(function emit\(state, type, fields\) \{\n).*?\n\}\n",
-            r"\1  state.o.dispatchEvent(Object.assign(new Event(type), fields));\n}\n",
+            r"(  #emit\(type, fields\) \{\n).*?\n  \}\n",
+            r"\1    this.dispatchEvent(Object.assign(new Event(type), fields));\n  }\n",
         ),
     ),
     (
@@ -59,9 +60,7 @@ CUTS: list[tuple[str, Cut]] = [
     ),
     (
         "`bufferedAmount` counting the queue",
-        _replace(
-            r"    for \(const data of state\.q\) amount \+= new Blob\(\[data\]\)\.size;\n", ""
-        ),
+        _replace(r"    for \(const data of this\.#queue\) \{\n.*?\n    \}\n", ""),
     ),
 ]
 

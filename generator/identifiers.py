@@ -27,17 +27,17 @@ GLOBALS_USED_BY_MODULE = frozenset(
     """.split()
 )
 
-# Names the module declares at its top level (constants, functions, and the types of the ts
-# format and the .d.ts): a class of the same name would be declared twice. A test renders every
-# format and checks this list is complete.
+# Names the module declares at its top level (constants, functions, the types of the ts format
+# and the .d.ts, and the JSDoc types that checkJs reads in the JavaScript): a class of the same
+# name would be declared twice. A test renders every format with every feature and checks this
+# list is exactly what they declare.
 NAMES_DECLARED_BY_MODULE = frozenset(
     """
     NORMAL_CLOSURE NO_STATUS_RECEIVED ABNORMAL_CLOSURE CONNECTING OPEN CLOSING CLOSED DEFAULTS
-    CLOSE_POLICY State STATE noop emit runHandler absoluteUrl closeAction
-    reconnectDelay listenForWake withDefaults detach release connect open fail abandon onOpen
-    beat onClose retry finish prototype CloseAction ClosePolicy SendData WebSocketClass
-    Settings Options ReconnectingEvent SocketEventMap GlobalClass GlobalInstance UrlProvider
-    CloseInfo
+    CLOSE_POLICY define absoluteUrl closeAction listenForWake withDefaults detach
+    release CloseAction ClosePolicy SendData WebSocketClass Settings Options ReconnectingEvent
+    ReconnectingEventFields SocketEventMap SocketBase SocketMembers GlobalClass GlobalInstance
+    UrlProvider CloseInfo
     """.split()
 )
 

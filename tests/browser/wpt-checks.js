@@ -232,6 +232,11 @@ check("instance shape", "idlharness", (Socket) => {
   socket.close();
   return seen;
 });
+check("operations count only required arguments", "idlharness: operation length", (Socket) => ({
+  constructor: Socket.length,
+  send: Socket.prototype.send.length,
+  close: Socket.prototype.close.length,
+}));
 check("instanceof WebSocket", "idlharness", (Socket) => {
   const socket = new Socket(BASE + "/echo");
   socket.close();
@@ -457,6 +462,18 @@ check("close() while connecting", "close/close-connecting.html", async (Socket) 
   socket.close();
   const after = socket.readyState;
   return { before, after, events: await events, closed: socket.readyState };
+});
+check("readyState at the events of close() while connecting", "close/close-connecting.html", async (Socket) => {
+  const socket = new Socket(BASE + "/stall");
+  await sleep(100);
+  const seen = [];
+  const closed = new Promise((resolve) => {
+    socket.addEventListener("error", () => seen.push(["error", socket.readyState]));
+    socket.addEventListener("close", () => resolve(seen.push(["close", socket.readyState])));
+  });
+  socket.close();
+  await Promise.race([closed, sleep(4000)]);
+  return seen;
 });
 check("close(1000, 124-byte reason) while connecting", "Close-Reason-124Bytes (CONNECTING)", async (Socket) => {
   const socket = new Socket(BASE + "/stall");

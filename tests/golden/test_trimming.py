@@ -30,8 +30,8 @@ EVERY_FEATURE_OFF = {flag.replace("-", "_"): off for flag, (_, off) in OPTIONAL_
 # Text only a feature's own code contains: present when it is on, absent (comments included)
 # when it is off.
 FEATURE_MARKERS: dict[str, list[str]] = {
-    "heartbeat": ["function beat", "heartbeatInterval", "heartbeatTimeout", "heartbeatMessage"],
-    "network-aware": ["onLine", "visibilitychange", '"online"', "listenForWake"],
+    "heartbeat": ["#beat", "heartbeatInterval", "heartbeatTimeout", "heartbeatMessage"],
+    "network-aware": ["onLine", "visibilitychange", '"online"', "listenForWake", "#wake"],
     "retry-hint": ["retry-after", "fromServer"],
     "reconnect-hook": ["shouldReconnect"],
     "url-provider": ['typeof url === "function"', "UrlProvider", "Promise<string>"],

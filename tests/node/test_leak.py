@@ -65,8 +65,8 @@ def test_a_thousand_reconnects_leave_no_listener_timer_socket_or_heap_growth(
 @pytest.mark.parametrize(
     ("mutation", "symptom"),
     [
-        ("if (state.s) detach(state.s);", "listenersLeft"),
-        ("clearTimeout(state.t);\n  state.r = OPEN;", "maxTimersOpen"),
+        ("if (this.#socket) detach(this.#socket);", "listenersLeft"),
+        ("clearTimeout(this.#timer);\n    this.#readyState = OPEN;", "maxTimersOpen"),
     ],
     ids=["old-socket-keeps-listeners", "connect-timer-survives-open"],
 )

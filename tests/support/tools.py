@@ -70,13 +70,13 @@ def run_prettier_check(files: list[Path]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def run_es2017_parse(files: dict[Path, str]) -> subprocess.CompletedProcess[str]:
-    """Parse each file (path -> "module" or "script") as ECMAScript 2017 with acorn."""
+def run_ecmascript_parse(year: int, files: dict[Path, str]) -> subprocess.CompletedProcess[str]:
+    """Parse each file (path -> "module" or "script") as ECMAScript `year` with acorn."""
     ensure_tools()
     arguments = [f"{source_type}:{path}" for path, source_type in files.items()]
     return subprocess.run(
-        ["node", str(TYPES_DIR / "parse-es2017.mjs"), *arguments],
+        ["node", str(TYPES_DIR / "parse-ecmascript.mjs"), str(year), *arguments],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
     )

@@ -43,12 +43,6 @@ USER_FACING = [
     ".pre-commit-hooks.yaml",
     "pyproject.toml",
 ]
-# The module's template comments are being rewritten with the template itself (private fields,
-# full names); until that lands, its own comments may still cite the tracker. A file listed here
-# that no longer does fails the test below, so the list only ever shrinks.
-REWORDED_WITH_THE_TEMPLATE = {"templates/reconnecting-socket/body.js.j2"}
-
-
 def _references(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if TRACKER_REFERENCE.search(line)]
 
@@ -56,15 +50,6 @@ def _references(text: str) -> list[str]:
 def _files() -> list[Path]:
     found = {path for pattern in USER_FACING for path in ROOT.glob(pattern) if path.is_file()}
     return sorted(path for path in found if path.suffix not in {".png", ".pyc"})
-
-
-def _pending_lines() -> set[str]:
-    """Lines of the templates still to be reworded: rendered, they come out as they are."""
-    return {
-        line
-        for name in REWORDED_WITH_THE_TEMPLATE
-        for line in _references((ROOT / name).read_text(encoding="utf-8"))
-    }
 
 
 @pytest.mark.parametrize(
@@ -89,27 +74,20 @@ def test_the_pattern_leaves_other_numbers_alone(text: str) -> None:
 
 
 def test_files_users_read_cite_no_tracker() -> None:
-    pending = _pending_lines()
     cited = {}
     for path in _files():
         name = str(path.relative_to(ROOT))
-        references = _references(path.read_text(encoding="utf-8", errors="replace"))
-        if name in REWORDED_WITH_THE_TEMPLATE:
-            assert references, f"{name} no longer cites the tracker: remove it from the list"
-            continue
-        if found := [line for line in references if line not in pending]:  # output/ renders it
+        if found := _references(path.read_text(encoding="utf-8", errors="replace")):
             cited[name] = found
     assert not cited, cited
 
 
 def test_generated_files_cite_no_tracker() -> None:
-    pending = _pending_lines()
     cited = {}
     for case, flags in GOLDEN_CASES.items():
         options = build_options(flags)
         for output in plan_outputs(options):
-            found = [line for line in _references(output.render(options)) if line not in pending]
-            if found:
+            if found := _references(output.render(options)):
                 cited[f"{case}: {output.path}"] = found
     site = build_site(build_options({}), {})
     page = site["/"].body.decode("utf-8")

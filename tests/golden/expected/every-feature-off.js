@@ -2,7 +2,20 @@
 // wsgen 0.1.0 {"backoff-factor": 2, "backoff-initial": "1s", "backoff-max": "30s", "class-name": "ReconnectingSocket", "connect-timeout": "10s", "format": "esm", "framework": "", "global-name": "", "heartbeat": "off", "heartbeat-message": "ping", "heartbeat-timeout": "10s", "manual-reconnect": false, "max-retries": "unlimited", "network-aware": false, "queue-limit": 1000, "reconnect-hook": false, "restart-delay": "1s-5s", "restart-on": "", "retry-hint": false, "retry-on": "", "stable-after": "5s", "stop-on": "", "types": false, "url-provider": false}
 
 /** @typedef {"stop" | "retry" | "restart" | "retry-later"} CloseAction */
+/** @typedef {Record<number, CloseAction>} ClosePolicy codes whose action overrides CLOSE_POLICY */
 /** @typedef {Parameters<WebSocket["send"]>[0]} SendData */
+/**
+ * @typedef {object} Settings the values generated into DEFAULTS
+ * @property {number} restartDelayMin
+ * @property {number} restartDelayMax
+ * @property {number} backoffInitial
+ * @property {number} backoffFactor
+ * @property {number} backoffMax
+ * @property {number} maxRetries
+ * @property {number} connectTimeout
+ * @property {number} stableAfter
+ * @property {number} queueLimit
+ */
 /**
  * @typedef {object} Options runtime options; each key of DEFAULTS overrides its default
  * @property {number} [restartDelayMin]
@@ -17,7 +30,61 @@
  * @property {new (url: string, protocols?: string | string[], options?: any) => WebSocket} [WebSocket]
  *   the class to connect with; globalThis.WebSocket when absent (in Node, the ws package)
  * @property {unknown} [socketOptions] third argument of that class's constructor
- * @property {Object<number, CloseAction>} [closePolicy] codes whose action overrides CLOSE_POLICY
+ * @property {ClosePolicy} [closePolicy] codes whose action overrides CLOSE_POLICY
+ */
+/**
+ * @typedef {object} ReconnectingEventFields fired instead of "close" when the socket will reconnect
+ * @property {number} code
+ * @property {string} reason
+ * @property {boolean} wasClean
+ * @property {number} attempt 1 for the first reconnection attempt after an open
+ * @property {number} delay milliseconds until the next attempt
+ */
+/** @typedef {Event & Readonly<ReconnectingEventFields>} ReconnectingEvent */
+/** @typedef {WebSocketEventMap & { reconnecting: ReconnectingEvent } } SocketEventMap */
+/**
+ * EventTarget as the class below extends it, seen by type checkers of JavaScript (checkJs):
+ * with what the class sets up at load time, in its static block, and listeners typed by event.
+ * @typedef { {
+ *   new (): SocketMembers & EventTarget;
+ *   readonly CONNECTING: 0;
+ *   readonly OPEN: 1;
+ *   readonly CLOSING: 2;
+ *   readonly CLOSED: 3;
+ * } } SocketBase
+ */
+/**
+ * @typedef { {
+ *   readonly CONNECTING: 0;
+ *   readonly OPEN: 1;
+ *   readonly CLOSING: 2;
+ *   readonly CLOSED: 3;
+ *   onopen: ((this: WebSocket, ev: Event) => any) | null;
+ *   onmessage: ((this: WebSocket, ev: MessageEvent) => any) | null;
+ *   onerror: ((this: WebSocket, ev: Event) => any) | null;
+ *   onclose: ((this: WebSocket, ev: CloseEvent) => any) | null;
+ *   onreconnecting: ((ev: ReconnectingEvent) => any) | null;
+ *   addEventListener<K extends keyof SocketEventMap>(
+ *     type: K,
+ *     listener: (this: ReconnectingSocket, ev: SocketEventMap[K]) => any,
+ *     options?: boolean | AddEventListenerOptions,
+ *   ): void;
+ *   addEventListener(
+ *     type: string,
+ *     listener: EventListenerOrEventListenerObject,
+ *     options?: boolean | AddEventListenerOptions,
+ *   ): void;
+ *   removeEventListener<K extends keyof SocketEventMap>(
+ *     type: K,
+ *     listener: (this: ReconnectingSocket, ev: SocketEventMap[K]) => any,
+ *     options?: boolean | EventListenerOptions,
+ *   ): void;
+ *   removeEventListener(
+ *     type: string,
+ *     listener: EventListenerOrEventListenerObject,
+ *     options?: boolean | EventListenerOptions,
+ *   ): void;
+ * } } SocketMembers
  */
 
 // Close codes the logic names (RFC 6455 §7.4.1); every code's policy is in CLOSE_POLICY.
@@ -83,63 +150,35 @@ const CLOSE_POLICY = [
   // 4000-4999 Application-defined, retry: the application's own meaning; mark fatal ones with --stop-on
 ];
 
-/**
- * Each socket's state, kept off the socket as a WebSocket keeps its own: `Object.keys()` of a
- * socket is [] and `JSON.stringify()` gives {}. Its fields have one-letter names because
- * property names survive minification and these are read on every path.
- */
-const STATE = new WeakMap();
-
-function noop() {}
-
-/**
- * Fires `type` at the socket: a real MessageEvent or CloseEvent where the runtime has the class;
- * otherwise (CloseEvent in Node, "reconnecting" everywhere) an Event whose fields are read-only,
- * as on a native event.
- */
-function emit(state, type, fields) {
-  const NativeEvent =
-    type === "message"
-      ? globalThis.MessageEvent
-      : type === "close" && globalThis.CloseEvent;
-  const event = NativeEvent ? new NativeEvent(type, fields) : new Event(type);
-  if (!NativeEvent) {
-    for (const name in fields) {
-      Object.defineProperty(event, name, {
-        value: fields[name],
-        enumerable: true,
-      });
-    }
-  }
-  state.o.dispatchEvent(event);
-}
-
-/**
- * Runs the socket's `on<type>` handler; registered where the handler was first set. The socket
- * is `this` (Node's MessageEvent has no currentTarget).
- */
-function runHandler(event) {
-  const handler = STATE.get(this).h[event.type];
-  if (typeof handler === "function") handler.call(this, event);
-}
+// Every read-only field and WebIDL member is defined with this, under a name minifiers shorten.
+const define = Object.defineProperty;
 
 /**
  * The URL as `new WebSocket(url)` resolves it (WHATWG WebSockets): relative to the page, http(s)
  * as ws(s); an unparsable URL, another scheme or a fragment is a SyntaxError.
+ * @param {string | URL} url
  */
 function absoluteUrl(url) {
   try {
-    const parsed = new URL(url, globalThis.document && document.baseURI);
+    const parsed = new URL(url, globalThis.document?.baseURI);
     parsed.protocol = parsed.protocol.replace("http", "ws");
     if (/^wss?:[^#]*$/.test(parsed.href)) return parsed.href;
   } catch (error) {
     // Not a URL at all: refused below with the rest.
   }
-  throw new DOMException(`The URL '${url}' is invalid.`, "SyntaxError");
+  throw new DOMException(
+    `ReconnectingSocket: invalid URL '${url}'`,
+    "SyntaxError",
+  );
 }
 
+/**
+ * The action for `code`: the runtime closePolicy's, else the generated table's.
+ * @param {number} code
+ * @param {ClosePolicy} [overrides]
+ */
 function closeAction(code, overrides) {
-  if (overrides && overrides[code]) return overrides[code];
+  if (overrides?.[code]) return overrides[code];
   for (const [first, last, action] of CLOSE_POLICY) {
     if (code >= first && code <= last) return action;
   }
@@ -147,198 +186,42 @@ function closeAction(code, overrides) {
 }
 
 /**
- * How long to wait before the next attempt, drawn once per attempt so a fleet spreads its
- * returns. `floor` is the action's own minimum: the restart window's start for "restart", its
- * end for "retry-later".
- */
-function reconnectDelay(action, state) {
-  const { restartDelayMin, backoffInitial, backoffFactor, backoffMax } =
-    state.c;
-  const width = state.c.restartDelayMax - restartDelayMin;
-  const floor =
-    action === "restart"
-      ? restartDelayMin
-      : action === "retry-later"
-        ? state.c.restartDelayMax
-        : 0;
-  // Full jitter: a random delay below a ceiling that grows per attempt.
-  if (action !== "restart") {
-    return Math.max(
-      floor,
-      Math.random() *
-        Math.min(backoffMax, backoffInitial * backoffFactor ** state.a),
-    );
-  }
-  // A restart: uniform over the window. Never sooner than its start, also after a refused
-  // attempt (the server still down). Attempts that keep failing widen it (issue 14): after the
-  // second failure in a row since the last open, to the backoff's ceiling one attempt behind
-  // once that is wider, up to backoffMax.
-  const failed = state.f;
-  const spread =
-    failed < 2
-      ? width
-      : Math.max(
-          width,
-          Math.min(
-            backoffMax - floor,
-            backoffInitial * backoffFactor ** (failed - 1),
-          ),
-        );
-  return floor + Math.random() * spread;
-}
-
-/**
  * The runtime options over the generated defaults; an option given as undefined (an unset
  * config value) keeps its default instead of erasing it.
  * @param {Options} [options]
- * @returns {typeof DEFAULTS & Options}
  */
 function withDefaults(options) {
   /** @type {Record<string, unknown>} */
-  const merged = {};
-  Object.assign(merged, DEFAULTS);
+  const merged = { ...DEFAULTS };
   for (const key in options) {
     const value = /** @type {Record<string, unknown>} */ (options)[key];
     if (value !== undefined) merged[key] = value;
   }
-  return /** @type {typeof DEFAULTS & Options} */ (merged);
+  return /** @type {Settings & Options} */ (merged);
 }
 
+/**
+ * Stops listening to a connection: nothing it fires reaches the socket any more.
+ * @param {WebSocket} socket
+ */
 function detach(socket) {
   socket.onopen = socket.onmessage = socket.onclose = null;
   // An "error" without a listener crashes Node's `ws`; keep one on sockets we let go.
-  socket.onerror = noop;
+  socket.onerror = () => {};
 }
 
-/** Lets go of a connection given up on, which may have a dead peer. */
+/**
+ * Lets go of a connection given up on, which may have a dead peer.
+ * @param {WebSocket} socket
+ */
 function release(socket) {
   // Detached first: some WebSockets fire "error" inside close() on a connecting socket.
   detach(socket);
   // Node's `ws` answers close() by waiting up to 30 s for a close frame such a peer never
   // sends, holding the process open; terminate() lets go now. Browsers have no terminate()
   // and finish the close in the background.
-  const terminate = socket.terminate;
+  const { terminate } = /** @type { { terminate?(): void } } */ (socket);
   (terminate || socket.close).call(socket);
-}
-
-/**
- * One attempt. `first` (from the constructor) lets a bad URL throw, as `new WebSocket` does;
- * later, any failure to start is a failed attempt.
- */
-function connect(state, first) {
-  // A handshake that never completes would hold CONNECTING forever; give it up.
-  const timer = (state.t = setTimeout(
-    () => abandon(state, "connect timeout"),
-    state.c.connectTimeout,
-  ));
-  try {
-    open(state, state.u);
-  } catch (error) {
-    if (!first) return fail(state, error);
-    clearTimeout(timer);
-    throw error;
-  }
-}
-
-function open(state, url) {
-  state.l = url;
-  const options = state.c;
-  const WebSocketClass = options.WebSocket || globalThis.WebSocket;
-  if (!WebSocketClass) {
-    throw new TypeError("pass options.WebSocket");
-  }
-  const socket = new WebSocketClass(url, state.p, options.socketOptions);
-  if (state.b) socket.binaryType = state.b;
-  socket.onopen = () => onOpen(state);
-  socket.onmessage = (event) => {
-    emit(state, "message", { data: event.data, origin: event.origin });
-  };
-  socket.onerror = () => emit(state, "error");
-  socket.onclose = (event) =>
-    onClose(state, event.code, event.reason, event.wasClean);
-  state.s = socket;
-}
-
-/** A failure to even start (a bad URL, a throwing url function) is a failed attempt. */
-function fail(state, error) {
-  const timer = state.t;
-  emit(state, "error");
-  // An "error" handler that closed the socket or began a new attempt has decided what is next.
-  if (state.t === timer && state.r < CLOSING) abandon(state, String(error));
-}
-
-/** Gives up the current connection or attempt as if it dropped (1006), and retries. */
-function abandon(state, reason) {
-  if (state.s) release(state.s);
-  onClose(state, ABNORMAL_CLOSURE, reason, false);
-}
-
-function onOpen(state) {
-  const socket = state.s;
-  clearTimeout(state.t);
-  state.r = OPEN;
-  state.n = Date.now();
-  state.P = socket.protocol;
-  state.x = socket.extensions;
-  state.w = undefined;
-  const queued = state.q;
-  state.q = [];
-  // The queue goes out before "open" fires, so it precedes anything sent from a handler.
-  for (const data of queued) socket.send(data);
-  emit(state, "open");
-}
-
-function onClose(state, code, reason, wasClean) {
-  const options = state.c;
-  const openedAt = state.n;
-  clearTimeout(state.t);
-  if (state.s) detach(state.s);
-  state.s = null;
-  // Attempts in a row that never opened: what widens a restart window (issue 14).
-  state.f = openedAt ? 0 : state.f + 1;
-  if (openedAt && Date.now() - openedAt >= options.stableAfter) state.a = 0;
-  state.n = 0;
-  // Set by close(), so only while CLOSING: a peer that answered our close reports its echo, as
-  // on a WebSocket; one that did not (a dead peer, a heartbeat timeout) leaves the app's own
-  // close to report.
-  const closing = state.e;
-  if (closing && !wasClean) [code, reason] = closing;
-  let action = closing ? "stop" : closeAction(code, options.closePolicy);
-  // A restart stays a restart: an attempt that fails before the next open (the server still
-  // down) waits as the close that began it asked, never like a fresh drop (issue 14).
-  if (action === "retry") action = state.w || action;
-  else if (action !== "stop") state.w = action;
-  let delay;
-  if (action === "stop" || state.a >= options.maxRetries) {
-    return finish(state, code, reason, wasClean);
-  }
-  // No delay chosen yet by the app: the policy's, or the server's.
-  if (delay == null) {
-    delay = reconnectDelay(action, state);
-  }
-  delay = Math.round(Math.max(0, delay));
-  state.a += 1;
-  state.r = CONNECTING;
-  state.t = setTimeout(() => connect(state), delay);
-  emit(state, "reconnecting", {
-    code,
-    reason,
-    wasClean,
-    attempt: state.a,
-    delay,
-  });
-}
-
-/**
- * The end, for good. `failed`: the connection failed (close() while connecting), which a
- * WebSocket reports with "error" before "close", both seeing readyState CLOSED.
- */
-function finish(state, code, reason, wasClean, failed) {
-  if (state.r === CLOSED) return;
-  state.r = CLOSED;
-  state.q = [];
-  if (failed) emit(state, "error");
-  emit(state, "close", { code, reason, wasClean });
 }
 
 /**
@@ -346,83 +229,130 @@ function finish(state, code, reason, wasClean, failed) {
  * Fires "reconnecting" (code, reason, attempt, delay) on a transient close and "close" once,
  * when it is finished for good.
  */
-export class ReconnectingSocket extends EventTarget {
+export class ReconnectingSocket
+  extends /** @type {SocketBase} */ (EventTarget)
+{
+  // What the constructor was given.
+  /** The URL, resolved. @type {string} */
+  #target;
+  /** The subprotocols asked for at every attempt. @type {string | string[] | undefined} */
+  #protocols;
+  /** The generated defaults under the runtime options. @type {Settings & Options} */
+  #settings;
+
+  // The connection.
   /**
-   * @param {string} url
-   * @param {string | string[]} [protocols]
+   * The current connection or attempt; none between attempts and after the end.
+   * @type {WebSocket | null | undefined}
+   */
+  #socket;
+  /**
+   * The one pending timer: the attempt's timeout, the heartbeat's, or the retry's.
+   * @type {ReturnType<typeof setTimeout> | undefined}
+   */
+  #timer;
+  /** CONNECTING also while reconnecting; CLOSED once over for good. @type {0 | 1 | 2 | 3} */
+  #readyState = CONNECTING;
+  /** The URL of the current or last attempt. @type {string} */
+  #url = "";
+  /** `protocol` and `extensions` of the last open, kept after it closes. @type {string} */
+  #protocol = "";
+  /** @type {string} */
+  #extensions = "";
+  /** The binaryType set by the app, given to every connection. @type {BinaryType | undefined} */
+  #binaryType;
+  /**
+   * When the current connection opened (Date.now()); unset (or 0) until it does.
+   * @type {number | undefined}
+   */
+  #openedAt;
+  /** Messages sent while not open, sent in order at the next open. @type {SendData[]} */
+  #queue = [];
+  /** The `on<type>` handlers, by event type. @type { { [type: string]: unknown } } */
+  #handlers = {};
+
+  // The reconnect policy's memory.
+  /** Attempts since the last stable open: the backoff's exponent. @type {number} */
+  #reconnectAttempt = 0;
+  /** Attempts in a row that never opened: what widens a restart window. @type {number} */
+  #failedInARow = 0;
+  /**
+   * Until the next open: the action of the close that began these attempts, the wait the
+   * server asked for ("restart", "retry-later"), which a refused attempt keeps.
+   * @type {CloseAction | undefined}
+   */
+  #serverWait;
+  /**
+   * The code and reason of close(), which the final "close" reports.
+   * @type {[number, string] | undefined}
+   */
+  #closedWith;
+
+  /**
+   * Connects at once. `protocols` and `options` are optional as on a WebSocket (so the class's
+   * `length` is 1).
+   * @param {string | URL} url a ws(s) or http(s) URL, absolute or relative to the page
+   * @param {string | string[]} [protocols] the subprotocols, as for a WebSocket
    * @param {Options} [options] any key of DEFAULTS, plus WebSocket (the class to connect with),
    *   socketOptions (its third argument in Node) and closePolicy ({ [code]: action })
    */
-  constructor(url, protocols, options) {
+  constructor(url, protocols = undefined, options = undefined) {
     super();
     if (!arguments.length) {
-      throw new TypeError("1 argument required");
+      throw new TypeError("ReconnectingSocket: 1 argument required");
     }
-    const state = {
-      o: this, // the socket, which events are fired at
-      u: absoluteUrl(url), // the URL, resolved
-      l: "", // the URL of the current or last attempt (`url`)
-      p: protocols,
-      c: withDefaults(options), // the settings
-      // s: the current connection, if any; t: its timer (connect timeout, heartbeat) or the
-      // pending retry's; n: when it opened (0 or unset until it does)
-      a: 0, // attempts since the last stable open: the backoff's exponent
-      f: 0, // attempts in a row that never opened
-      q: [], // messages sent while not open, for the next open
-      r: CONNECTING, // readyState
-      // b: the binaryType set, for every connection
-      P: "", // `protocol` and `extensions` of the last open
-      x: "",
-      h: {}, // the on<type> handlers
-      // w: the action of the close that began the attempts ("restart", "retry-later"), until
-      // an open: the wait the server asked for; e: close()'s [code, reason]
-    };
-    STATE.set(this, state);
-    connect(state, true);
+    this.#target = absoluteUrl(url);
+    this.#protocols = protocols;
+    this.#settings = withDefaults(options);
+    this.#connect(true);
   }
 
   /** The URL of the current or last attempt, resolved as a WebSocket resolves it. */
   get url() {
-    return STATE.get(this).l;
+    return this.#url;
   }
 
+  /** CONNECTING from the first attempt until an open, also while waiting to reconnect. */
   get readyState() {
-    return STATE.get(this).r;
+    return this.#readyState;
   }
 
   /** The subprotocol the server chose at the last open; kept after the close, as on a WebSocket. */
   get protocol() {
-    return STATE.get(this).P;
+    return this.#protocol;
   }
 
+  /** The extensions the server chose at the last open. */
   get extensions() {
-    return STATE.get(this).x;
+    return this.#extensions;
   }
 
   /** Bytes not yet sent: the connection's, plus the queue's, which the next open sends. */
   get bufferedAmount() {
-    const state = STATE.get(this);
-    let amount = state.s ? state.s.bufferedAmount : 0;
+    let amount = this.#socket?.bufferedAmount ?? 0;
     // A Blob sizes each as sent: UTF-8 for a string.
-    for (const data of state.q) amount += new Blob([data]).size;
+    for (const data of this.#queue) {
+      amount += new Blob([/** @type {BlobPart} */ (data)]).size;
+    }
     return amount;
   }
 
   get binaryType() {
-    const state = STATE.get(this);
-    return state.b || (state.s ? state.s.binaryType : "blob");
+    return this.#binaryType || this.#socket?.binaryType || "blob";
   }
 
+  /**
+   * A type the socket does not know is ignored, as on a WebSocket; with a socket, its class
+   * decides (the ws package adds "nodebuffer").
+   * @param {BinaryType} value
+   */
   set binaryType(value) {
-    // A type the socket does not know is ignored, as on a WebSocket; with a socket, its class
-    // decides (the ws package adds "nodebuffer").
-    const state = STATE.get(this);
-    const socket = state.s;
+    const socket = this.#socket;
     if (socket) {
       socket.binaryType = value;
-      state.b = socket.binaryType;
+      this.#binaryType = socket.binaryType;
     } else if (value === "blob" || value === "arraybuffer") {
-      state.b = value;
+      this.#binaryType = value;
     }
   }
 
@@ -431,28 +361,31 @@ export class ReconnectingSocket extends EventTarget {
    * @param {SendData} data
    */
   send(data) {
-    const state = STATE.get(this);
-    const socket = state.s;
+    const socket = this.#socket;
     if (!arguments.length) {
-      throw new TypeError("1 argument required");
+      throw new TypeError("send: 1 argument required");
     }
-    if (socket && socket.readyState === OPEN) return socket.send(data);
-    if (state.r > OPEN) {
-      throw new DOMException("closed", "InvalidStateError");
+    if (socket?.readyState === OPEN) return socket.send(data);
+    if (this.#readyState > OPEN) {
+      throw new DOMException("send: socket closed", "InvalidStateError");
     }
-    if (state.q.length >= state.c.queueLimit) {
-      throw new DOMException("queue full", "QuotaExceededError");
+    const limit = this.#settings.queueLimit;
+    if (this.#queue.length >= limit) {
+      throw new DOMException(
+        `send: queue full (queueLimit ${limit})`,
+        "QuotaExceededError",
+      );
     }
-    state.q.push(data);
+    this.#queue.push(data);
   }
 
   /**
-   * Closes for good: cancels any pending reconnect; "close" fires once.
+   * Closes for good: cancels any pending reconnect; "close" fires once. Both arguments are
+   * optional, as on a WebSocket (so `close.length` is 0).
    * @param {number} [code] 1000 or 3000-4999
    * @param {string} [reason] at most 123 bytes of UTF-8
    */
-  close(code, reason) {
-    const state = STATE.get(this);
+  close(code = undefined, reason = undefined) {
     // The arguments checked first, as a WebSocket checks them, whatever the state. The code is
     // a WebIDL [Clamp] unsigned short: rounded half to even (a code clamping would change is
     // refused anyway).
@@ -465,65 +398,296 @@ export class ReconnectingSocket extends EventTarget {
         ? reason === undefined
         : code === NORMAL_CLOSURE || (code >= 3000 && code <= 4999);
     if (!allowed) {
-      throw new DOMException("code not 1000/3000-4999", "InvalidAccessError");
+      throw new DOMException(
+        `close: code ${code} not 1000 or 3000-4999`,
+        "InvalidAccessError",
+      );
     }
     if (reason !== undefined) reason = `${reason}`;
     if (reason && new Blob([reason]).size > 123) {
-      throw new DOMException("reason over 123 bytes", "SyntaxError");
+      throw new DOMException("close: reason over 123 bytes", "SyntaxError");
     }
-    if (state.r > OPEN) return;
-    const socket = state.s;
-    if (socket && socket.readyState === OPEN) socket.close(code, reason);
-    clearTimeout(state.t);
-    state.r = CLOSING;
+    if (this.#readyState > OPEN) return;
+    const socket = this.#socket;
+    if (socket?.readyState === OPEN) socket.close(code, reason);
+    clearTimeout(this.#timer);
+    this.#readyState = CLOSING;
     // The final "close" reports this, whatever the peer answers or fails to; a close() without a
     // code sends none, which a WebSocket reports as 1005.
-    state.e = [code === undefined ? NO_STATUS_RECEIVED : code, reason || ""];
+    this.#closedWith = [code ?? NO_STATUS_RECEIVED, reason || ""];
     if (socket && socket.readyState !== CONNECTING) return;
     // Before an attempt opened, or between attempts: the connection fails, as a WebSocket's
     // does when closed while connecting: "error", then "close" 1006, not clean.
     if (socket) {
       detach(socket);
       socket.close();
-      state.s = null;
+      this.#socket = null;
     }
     Promise.resolve().then(() =>
-      finish(state, ABNORMAL_CLOSURE, "", false, true),
+      this.#finish(ABNORMAL_CLOSURE, "", false, true),
     );
   }
-}
 
-/**
- * What a WebSocket shows of itself (WebIDL): read-only constants on the class and its
- * prototype, `on<type>` handlers as accessors on the prototype, "[object WebSocket]", and a
- * constructor length of 1.
- */
-const prototype = ReconnectingSocket.prototype;
-["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach((name, value) => {
-  for (const target of [ReconnectingSocket, prototype]) {
-    Object.defineProperty(target, name, { value, enumerable: true });
+  /**
+   * One attempt. `first` (from the constructor) lets a bad URL throw, as `new WebSocket` does;
+   * later, any failure to start is a failed attempt.
+   * @param {boolean} [first]
+   */
+  #connect(first) {
+    // A handshake that never completes would hold CONNECTING forever; give it up.
+    const timer = (this.#timer = setTimeout(
+      () => this.#abandon("connect timeout"),
+      this.#settings.connectTimeout,
+    ));
+    try {
+      this.#open(this.#target);
+    } catch (error) {
+      if (!first) return this.#fail(error);
+      clearTimeout(timer);
+      throw error;
+    }
   }
-});
-for (const type of ["open", "message", "error", "close", "reconnecting"]) {
-  Object.defineProperty(prototype, "on" + type, {
-    get() {
-      return STATE.get(this).h[type] || null;
-    },
-    set(value) {
-      const handlers = STATE.get(this).h;
-      // As WebIDL's EventHandler: anything but an object is null; the handler runs where it
-      // was first set among the type's listeners, and a cleared one gives up its place.
-      const handler = Object(value) === value ? value : null;
-      if (!handler) this.removeEventListener(type, runHandler);
-      else if (!handlers[type]) this.addEventListener(type, runHandler);
-      handlers[type] = handler;
-    },
-    enumerable: true,
-    configurable: true,
-  });
+
+  /**
+   * Opens a connection to `url` and listens to it.
+   * @param {string} url
+   */
+  #open(url) {
+    this.#url = url;
+    const options = this.#settings;
+    const WebSocketClass = options.WebSocket || globalThis.WebSocket;
+    if (!WebSocketClass) {
+      throw new TypeError(
+        "ReconnectingSocket: no WebSocket; pass options.WebSocket",
+      );
+    }
+    const socket = new WebSocketClass(
+      url,
+      this.#protocols,
+      options.socketOptions,
+    );
+    if (this.#binaryType) socket.binaryType = this.#binaryType;
+    socket.onopen = () => this.#onOpen();
+    socket.onmessage = (event) => {
+      this.#emit("message", { data: event.data, origin: event.origin });
+    };
+    socket.onerror = () => this.#emit("error");
+    socket.onclose = (event) =>
+      this.#onClose(event.code, event.reason, event.wasClean);
+    this.#socket = socket;
+  }
+
+  /**
+   * A failure to even start (a bad URL, a throwing url function) is a failed attempt.
+   * @param {unknown} error
+   */
+  #fail(error) {
+    const timer = this.#timer;
+    this.#emit("error");
+    // An "error" handler that closed the socket or began a new attempt has decided what is next.
+    if (this.#timer === timer && this.#readyState < CLOSING) {
+      this.#abandon(String(error));
+    }
+  }
+
+  /**
+   * Gives up the current connection or attempt as if it dropped (1006), and retries.
+   * @param {string} reason
+   */
+  #abandon(reason) {
+    if (this.#socket) release(this.#socket);
+    this.#onClose(ABNORMAL_CLOSURE, reason, false);
+  }
+
+  #onOpen() {
+    const socket = /** @type {WebSocket} */ (this.#socket);
+    clearTimeout(this.#timer);
+    this.#readyState = OPEN;
+    this.#openedAt = Date.now();
+    this.#protocol = socket.protocol;
+    this.#extensions = socket.extensions;
+    this.#serverWait = undefined;
+    // The queue goes out before "open" fires, so it precedes anything sent from a handler.
+    for (const data of this.#queue.splice(0)) socket.send(data);
+    this.#emit("open");
+  }
+
+  /**
+   * A connection or attempt ended: reconnect as the close-code policy says, or finish.
+   * @param {number} code
+   * @param {string} reason
+   * @param {boolean} wasClean
+   */
+  #onClose(code, reason, wasClean) {
+    const options = this.#settings;
+    const openedAt = this.#openedAt;
+    clearTimeout(this.#timer);
+    if (this.#socket) detach(this.#socket);
+    this.#socket = null;
+    this.#failedInARow = openedAt ? 0 : this.#failedInARow + 1;
+    if (openedAt && Date.now() - openedAt >= options.stableAfter) {
+      this.#reconnectAttempt = 0;
+    }
+    this.#openedAt = 0;
+    // Set by close(), so only while CLOSING: a peer that answered our close reports its echo, as
+    // on a WebSocket; one that did not (a dead peer, a heartbeat timeout) leaves the app's own
+    // close to report.
+    const closing = this.#closedWith;
+    if (closing && !wasClean) [code, reason] = closing;
+    let action = closing ? "stop" : closeAction(code, options.closePolicy);
+    // A restart stays a restart: an attempt that fails before the next open (the server still
+    // down) waits as the close that began it asked, never like a fresh drop.
+    if (action === "retry") action = this.#serverWait || action;
+    else if (action !== "stop") this.#serverWait = action;
+    if (action === "stop" || this.#reconnectAttempt >= options.maxRetries) {
+      return this.#finish(code, reason, wasClean);
+    }
+    const delay = Math.round(Math.max(0, this.#reconnectDelay(action)));
+    this.#reconnectAttempt += 1;
+    this.#readyState = CONNECTING;
+    this.#timer = setTimeout(() => this.#connect(), delay);
+    this.#emit("reconnecting", {
+      code,
+      reason,
+      wasClean,
+      attempt: this.#reconnectAttempt,
+      delay,
+    });
+  }
+
+  /**
+   * How long to wait before the next attempt, drawn once per attempt so a fleet spreads its
+   * returns. `floor` is the action's own minimum: the restart window's start for "restart", its
+   * end for "retry-later".
+   * @param {CloseAction} action
+   */
+  #reconnectDelay(action) {
+    const {
+      restartDelayMin,
+      restartDelayMax,
+      backoffInitial,
+      backoffFactor,
+      backoffMax,
+    } = this.#settings;
+    const width = restartDelayMax - restartDelayMin;
+    const floor =
+      action === "restart"
+        ? restartDelayMin
+        : action === "retry-later"
+          ? restartDelayMax
+          : 0;
+    // Full jitter: a random delay below a ceiling that grows per attempt.
+    if (action !== "restart") {
+      return Math.max(
+        floor,
+        Math.random() *
+          Math.min(
+            backoffMax,
+            backoffInitial * backoffFactor ** this.#reconnectAttempt,
+          ),
+      );
+    }
+    // A restart: uniform over the window. Never sooner than its start, also after a refused
+    // attempt (the server still down). Attempts that keep failing widen it, so a fleet facing
+    // a long outage knocks less often: after the second failure in a row since the last open,
+    // to the backoff's ceiling one attempt behind once that is wider, up to backoffMax.
+    const failed = this.#failedInARow;
+    const spread =
+      failed < 2
+        ? width
+        : Math.max(
+            width,
+            Math.min(
+              backoffMax - floor,
+              backoffInitial * backoffFactor ** (failed - 1),
+            ),
+          );
+    return floor + Math.random() * spread;
+  }
+
+  /**
+   * Ends for good: "close" fires once. A connection that `failed` fires "error" first, as a
+   * WebSocket's does, with readyState already CLOSED.
+   * @param {number} code
+   * @param {string} reason
+   * @param {boolean} wasClean
+   * @param {boolean} [failed]
+   */
+  #finish(code, reason, wasClean, failed) {
+    if (this.#readyState === CLOSED) return;
+    this.#readyState = CLOSED;
+    this.#queue = [];
+    if (failed) this.#emit("error");
+    this.#emit("close", { code, reason, wasClean });
+  }
+
+  /**
+   * Fires `type` at the socket: a real MessageEvent or CloseEvent where the runtime has the class;
+   * otherwise (CloseEvent in Node, "reconnecting" everywhere) an Event whose fields are
+   * read-only, as on a native event.
+   * @param {string} type
+   * @param { { [name: string]: unknown } } [fields]
+   */
+  #emit(type, fields) {
+    const NativeEvent =
+      type === "message"
+        ? globalThis.MessageEvent
+        : type === "close" && globalThis.CloseEvent;
+    // An Event ignores the fields it does not know (all but bubbles, cancelable, composed).
+    const event = new (NativeEvent || Event)(type, fields);
+    if (!NativeEvent) {
+      for (const name in fields) {
+        define(event, name, {
+          value: fields[name],
+          enumerable: true,
+        });
+      }
+    }
+    this.dispatchEvent(event);
+  }
+
+  /**
+   * Runs the socket's `on<type>` handler; a listener added where the handler was first set. The
+   * socket is `this` (Node's MessageEvent has no currentTarget).
+   * @this {ReconnectingSocket}
+   * @param {Event} event
+   */
+  static #runHandler(event) {
+    const handler = this.#handlers[event.type];
+    if (typeof handler === "function") handler.call(this, event);
+  }
+
+  // What a WebSocket shows of itself (WebIDL): read-only constants on the class and its
+  // prototype, `on<type>` handlers as accessors on the prototype, and "[object WebSocket]".
+  static {
+    const prototype = this.prototype;
+    ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach((name, value) => {
+      for (const target of [this, prototype]) {
+        define(target, name, { value, enumerable: true });
+      }
+    });
+    ["open", "message", "error", "close", "reconnecting"].forEach((type) => {
+      define(prototype, "on" + type, {
+        get() {
+          return this.#handlers[type] || null;
+        },
+        set(value) {
+          const handlers = this.#handlers;
+          // As WebIDL's EventHandler: anything but an object is null; the handler runs where it
+          // was first set among the type's listeners, and a cleared one gives up its place.
+          const handler = Object(value) === value ? value : null;
+          const run = ReconnectingSocket.#runHandler;
+          if (!handler) this.removeEventListener(type, run);
+          else if (!handlers[type]) this.addEventListener(type, run);
+          handlers[type] = handler;
+        },
+        enumerable: true,
+        configurable: true,
+      });
+    });
+    define(prototype, Symbol.toStringTag, {
+      value: "WebSocket",
+      configurable: true,
+    });
+  }
 }
-Object.defineProperty(prototype, Symbol.toStringTag, {
-  value: "WebSocket",
-  configurable: true,
-});
-Object.defineProperty(ReconnectingSocket, "length", { value: 1 });

@@ -6,8 +6,21 @@ var ReconnectingSocket = (function () {
   "use strict";
 
   /** @typedef {"stop" | "retry" | "restart" | "retry-later"} CloseAction */
+  /** @typedef {Record<number, CloseAction>} ClosePolicy codes whose action overrides CLOSE_POLICY */
   /** @typedef {Parameters<WebSocket["send"]>[0]} SendData */
   /** @typedef {() => string | Promise<string>} UrlProvider */
+  /**
+   * @typedef {object} Settings the values generated into DEFAULTS
+   * @property {number} restartDelayMin
+   * @property {number} restartDelayMax
+   * @property {number} backoffInitial
+   * @property {number} backoffFactor
+   * @property {number} backoffMax
+   * @property {number} maxRetries
+   * @property {number} connectTimeout
+   * @property {number} stableAfter
+   * @property {number} queueLimit
+   */
   /**
    * @typedef {object} Options runtime options; each key of DEFAULTS overrides its default
    * @property {number} [restartDelayMin]
@@ -22,9 +35,64 @@ var ReconnectingSocket = (function () {
    * @property {new (url: string, protocols?: string | string[], options?: any) => WebSocket} [WebSocket]
    *   the class to connect with; globalThis.WebSocket when absent (in Node, the ws package)
    * @property {unknown} [socketOptions] third argument of that class's constructor
-   * @property {Object<number, CloseAction>} [closePolicy] codes whose action overrides CLOSE_POLICY
+   * @property {ClosePolicy} [closePolicy] codes whose action overrides CLOSE_POLICY
    * @property {(event: {code: number, reason: string, wasClean: boolean}, attempt: number) => number | null | undefined} [shouldReconnect]
    *   a delay in ms, null to stop, undefined for the close-code policy
+   */
+  /**
+   * @typedef {object} ReconnectingEventFields fired instead of "close" when the socket will reconnect
+   * @property {number} code
+   * @property {string} reason
+   * @property {boolean} wasClean
+   * @property {number} attempt 1 for the first reconnection attempt after an open
+   * @property {number} delay milliseconds until the next attempt
+   * @property {boolean} fromServer true when the delay is the server's, from "retry-after=<seconds>"
+   */
+  /** @typedef {Event & Readonly<ReconnectingEventFields>} ReconnectingEvent */
+  /** @typedef {WebSocketEventMap & { reconnecting: ReconnectingEvent } } SocketEventMap */
+  /**
+   * EventTarget as the class below extends it, seen by type checkers of JavaScript (checkJs):
+   * with what the class sets up at load time, in its static block, and listeners typed by event.
+   * @typedef { {
+   *   new (): SocketMembers & EventTarget;
+   *   readonly CONNECTING: 0;
+   *   readonly OPEN: 1;
+   *   readonly CLOSING: 2;
+   *   readonly CLOSED: 3;
+   * } } SocketBase
+   */
+  /**
+   * @typedef { {
+   *   readonly CONNECTING: 0;
+   *   readonly OPEN: 1;
+   *   readonly CLOSING: 2;
+   *   readonly CLOSED: 3;
+   *   onopen: ((this: WebSocket, ev: Event) => any) | null;
+   *   onmessage: ((this: WebSocket, ev: MessageEvent) => any) | null;
+   *   onerror: ((this: WebSocket, ev: Event) => any) | null;
+   *   onclose: ((this: WebSocket, ev: CloseEvent) => any) | null;
+   *   onreconnecting: ((ev: ReconnectingEvent) => any) | null;
+   *   addEventListener<K extends keyof SocketEventMap>(
+   *     type: K,
+   *     listener: (this: ReconnectingSocket, ev: SocketEventMap[K]) => any,
+   *     options?: boolean | AddEventListenerOptions,
+   *   ): void;
+   *   addEventListener(
+   *     type: string,
+   *     listener: EventListenerOrEventListenerObject,
+   *     options?: boolean | AddEventListenerOptions,
+   *   ): void;
+   *   removeEventListener<K extends keyof SocketEventMap>(
+   *     type: K,
+   *     listener: (this: ReconnectingSocket, ev: SocketEventMap[K]) => any,
+   *     options?: boolean | EventListenerOptions,
+   *   ): void;
+   *   removeEventListener(
+   *     type: string,
+   *     listener: EventListenerOrEventListenerObject,
+   *     options?: boolean | EventListenerOptions,
+   *   ): void;
+   * } } SocketMembers
    */
 
   // Close codes the logic names (RFC 6455 §7.4.1); every code's policy is in CLOSE_POLICY.
@@ -90,334 +158,89 @@ var ReconnectingSocket = (function () {
     // 4000-4999 Application-defined, retry: the application's own meaning; mark fatal ones with --stop-on
   ];
 
-  /**
-   * Each socket's state, kept off the socket as a WebSocket keeps its own: `Object.keys()` of a
-   * socket is [] and `JSON.stringify()` gives {}. Its fields have one-letter names because
-   * property names survive minification and these are read on every path.
-   */
-  const STATE = new WeakMap();
-
-  function noop() {}
-
-  /**
-   * Fires `type` at the socket: a real MessageEvent or CloseEvent where the runtime has the class;
-   * otherwise (CloseEvent in Node, "reconnecting" everywhere) an Event whose fields are read-only,
-   * as on a native event.
-   */
-  function emit(state, type, fields) {
-    const NativeEvent =
-      type === "message"
-        ? globalThis.MessageEvent
-        : type === "close" && globalThis.CloseEvent;
-    const event = NativeEvent ? new NativeEvent(type, fields) : new Event(type);
-    if (!NativeEvent) {
-      for (const name in fields) {
-        Object.defineProperty(event, name, {
-          value: fields[name],
-          enumerable: true,
-        });
-      }
-    }
-    state.o.dispatchEvent(event);
-  }
-
-  /**
-   * Runs the socket's `on<type>` handler; registered where the handler was first set. The socket
-   * is `this` (Node's MessageEvent has no currentTarget).
-   */
-  function runHandler(event) {
-    const handler = STATE.get(this).h[event.type];
-    if (typeof handler === "function") handler.call(this, event);
-  }
+  // Every read-only field and WebIDL member is defined with this, under a name minifiers shorten.
+  const define = Object.defineProperty;
 
   /**
    * The URL as `new WebSocket(url)` resolves it (WHATWG WebSockets): relative to the page, http(s)
    * as ws(s); an unparsable URL, another scheme or a fragment is a SyntaxError.
+   * @param {string | URL} url
    */
   function absoluteUrl(url) {
     try {
-      const parsed = new URL(url, globalThis.document && document.baseURI);
+      const parsed = new URL(url, globalThis.document?.baseURI);
       parsed.protocol = parsed.protocol.replace("http", "ws");
       if (/^wss?:[^#]*$/.test(parsed.href)) return parsed.href;
     } catch (error) {
       // Not a URL at all: refused below with the rest.
     }
-    throw new DOMException(`The URL '${url}' is invalid.`, "SyntaxError");
+    throw new DOMException(
+      `ReconnectingSocket: invalid URL '${url}'`,
+      "SyntaxError",
+    );
   }
 
+  /**
+   * The action for `code`: the runtime closePolicy's, else the generated table's.
+   * @param {number} code
+   * @param {ClosePolicy} [overrides]
+   */
   function closeAction(code, overrides) {
-    if (overrides && overrides[code]) return overrides[code];
+    if (overrides?.[code]) return overrides[code];
     for (const [first, last, action] of CLOSE_POLICY) {
       if (code >= first && code <= last) return action;
     }
     return "retry";
   }
 
-  /**
-   * How long to wait before the next attempt, drawn once per attempt so a fleet spreads its
-   * returns. `floor` is the action's own minimum: the restart window's start for "restart", its
-   * end for "retry-later".
-   */
-  function reconnectDelay(action, state, hint) {
-    const { restartDelayMin, backoffInitial, backoffFactor, backoffMax } =
-      state.c;
-    const width = state.c.restartDelayMax - restartDelayMin;
-    const floor =
-      action === "restart"
-        ? restartDelayMin
-        : action === "retry-later"
-          ? state.c.restartDelayMax
-          : 0;
-    // The server's "retry-after=SECONDS": never sooner than the floor, at most backoffMax less
-    // the window's width, then spread over that width so a fleet told the same hint does not
-    // return in the same instant.
-    if (hint) {
-      return (
-        Math.min(
-          Math.max(floor, backoffMax - width),
-          Math.max(floor, +hint[1] * 1000),
-        ) +
-        Math.random() * width
-      );
-    }
-    // Full jitter: a random delay below a ceiling that grows per attempt.
-    if (action !== "restart") {
-      return Math.max(
-        floor,
-        Math.random() *
-          Math.min(backoffMax, backoffInitial * backoffFactor ** state.a),
-      );
-    }
-    // A restart: uniform over the window. Never sooner than its start, also after a refused
-    // attempt (the server still down). Attempts that keep failing widen it (issue 14): after the
-    // second failure in a row since the last open, to the backoff's ceiling one attempt behind
-    // once that is wider, up to backoffMax.
-    const failed = state.f;
-    const spread =
-      failed < 2
-        ? width
-        : Math.max(
-            width,
-            Math.min(
-              backoffMax - floor,
-              backoffInitial * backoffFactor ** (failed - 1),
-            ),
-          );
-    return floor + Math.random() * spread;
-  }
-
   // Browsers only: "online" and "visibilitychange" cut a pending retry short. Node and SSR have
   // neither global, so this does nothing there.
+  /**
+   * @param {"addEventListener" | "removeEventListener"} method
+   * @param {(event: Event) => void} wake
+   */
   function listenForWake(method, wake) {
-    if (globalThis[method]) globalThis[method]("online", wake);
-    if (globalThis.document) document[method]("visibilitychange", wake);
+    globalThis[method]?.("online", wake);
+    globalThis.document?.[method]("visibilitychange", wake);
   }
 
   /**
    * The runtime options over the generated defaults; an option given as undefined (an unset
    * config value) keeps its default instead of erasing it.
    * @param {Options} [options]
-   * @returns {typeof DEFAULTS & Options}
    */
   function withDefaults(options) {
     /** @type {Record<string, unknown>} */
-    const merged = {};
-    Object.assign(merged, DEFAULTS);
+    const merged = { ...DEFAULTS };
     for (const key in options) {
       const value = /** @type {Record<string, unknown>} */ (options)[key];
       if (value !== undefined) merged[key] = value;
     }
-    return /** @type {typeof DEFAULTS & Options} */ (merged);
+    return /** @type {Settings & Options} */ (merged);
   }
 
+  /**
+   * Stops listening to a connection: nothing it fires reaches the socket any more.
+   * @param {WebSocket} socket
+   */
   function detach(socket) {
     socket.onopen = socket.onmessage = socket.onclose = null;
     // An "error" without a listener crashes Node's `ws`; keep one on sockets we let go.
-    socket.onerror = noop;
+    socket.onerror = () => {};
   }
 
-  /** Lets go of a connection given up on, which may have a dead peer. */
+  /**
+   * Lets go of a connection given up on, which may have a dead peer.
+   * @param {WebSocket} socket
+   */
   function release(socket) {
     // Detached first: some WebSockets fire "error" inside close() on a connecting socket.
     detach(socket);
     // Node's `ws` answers close() by waiting up to 30 s for a close frame such a peer never
     // sends, holding the process open; terminate() lets go now. Browsers have no terminate()
     // and finish the close in the background.
-    const terminate = socket.terminate;
+    const { terminate } = /** @type { { terminate?(): void } } */ (socket);
     (terminate || socket.close).call(socket);
-  }
-
-  /**
-   * One attempt. `first` (from the constructor) lets a bad URL throw, as `new WebSocket` does;
-   * later, any failure to start is a failed attempt.
-   */
-  function connect(state, first) {
-    // A handshake that never completes would hold CONNECTING forever; give it up.
-    const timer = (state.t = setTimeout(
-      () => abandon(state, "connect timeout"),
-      state.c.connectTimeout,
-    ));
-    try {
-      const url = state.u;
-      if (typeof url === "function") {
-        // No socket yet while it answers, but an attempt under way: no wake-up cuts it short.
-        state.d = true;
-        // Only for the attempt still current: a close, a timeout or a newer attempt moves on.
-        const current = () => state.t === timer && state.r < CLOSING;
-        Promise.resolve()
-          .then(url)
-          .then((href) => current() && open(state, absoluteUrl(href)))
-          .catch((error) => current() && fail(state, error));
-        return;
-      }
-      open(state, url);
-    } catch (error) {
-      if (!first) return fail(state, error);
-      clearTimeout(timer);
-      throw error;
-    }
-  }
-
-  function open(state, url) {
-    state.l = url;
-    const options = state.c;
-    const WebSocketClass = options.WebSocket || globalThis.WebSocket;
-    if (!WebSocketClass) {
-      throw new TypeError("pass options.WebSocket");
-    }
-    const socket = new WebSocketClass(url, state.p, options.socketOptions);
-    if (state.b) socket.binaryType = state.b;
-    socket.onopen = () => onOpen(state);
-    socket.onmessage = (event) => {
-      emit(state, "message", { data: event.data, origin: event.origin });
-    };
-    socket.onerror = () => emit(state, "error");
-    socket.onclose = (event) =>
-      onClose(state, event.code, event.reason, event.wasClean);
-    state.s = socket;
-  }
-
-  /** A failure to even start (a bad URL, a throwing url function) is a failed attempt. */
-  function fail(state, error) {
-    const timer = state.t;
-    emit(state, "error");
-    // An "error" handler that closed the socket or began a new attempt has decided what is next.
-    if (state.t === timer && state.r < CLOSING) abandon(state, String(error));
-  }
-
-  /** Gives up the current connection or attempt as if it dropped (1006), and retries. */
-  function abandon(state, reason) {
-    if (state.s) release(state.s);
-    onClose(state, ABNORMAL_CLOSURE, reason, false);
-  }
-
-  function onOpen(state) {
-    const socket = state.s;
-    clearTimeout(state.t);
-    state.r = OPEN;
-    state.n = Date.now();
-    state.P = socket.protocol;
-    state.x = socket.extensions;
-    state.w = undefined;
-    const queued = state.q;
-    state.q = [];
-    // The queue goes out before "open" fires, so it precedes anything sent from a handler.
-    for (const data of queued) socket.send(data);
-    emit(state, "open");
-  }
-
-  function onClose(state, code, reason, wasClean) {
-    const options = state.c;
-    const openedAt = state.n;
-    clearTimeout(state.t);
-    if (state.s) detach(state.s);
-    state.s = null;
-    // Attempts in a row that never opened: what widens a restart window (issue 14).
-    state.f = openedAt ? 0 : state.f + 1;
-    if (openedAt && Date.now() - openedAt >= options.stableAfter) state.a = 0;
-    state.n = 0;
-    // Set by close(), so only while CLOSING: a peer that answered our close reports its echo, as
-    // on a WebSocket; one that did not (a dead peer, a heartbeat timeout) leaves the app's own
-    // close to report.
-    const closing = state.e;
-    if (closing && !wasClean) [code, reason] = closing;
-    let action = closing ? "stop" : closeAction(code, options.closePolicy);
-    // A restart stays a restart: an attempt that fails before the next open (the server still
-    // down) waits as the close that began it asked, never like a fresh drop (issue 14).
-    if (action === "retry") action = state.w || action;
-    else if (action !== "stop") state.w = action;
-    let delay;
-    if (!closing && options.shouldReconnect) {
-      // The app's word beats the table: a delay in ms, null to stop, undefined for the table.
-      const timer = state.t;
-      const info = { code, reason, wasClean };
-      try {
-        delay = options.shouldReconnect(info, state.a + 1);
-      } catch (error) {
-        // A bug in the hook must not strand the socket: report it, and apply the table.
-        setTimeout(() => {
-          throw error;
-        });
-      }
-      // The hook closed the socket or began a new attempt: that is what happens next.
-      if (state.t !== timer || state.r > OPEN) return;
-      if (delay !== undefined) action = delay === null ? "stop" : "retry";
-    }
-    if (action === "stop" || state.a >= options.maxRetries) {
-      return finish(state, code, reason, wasClean);
-    }
-    // A server may say when to come back: "retry-after=SECONDS" in the close reason (decimal
-    // digits, an optional fraction; anything else, such as -1, NaN or 1e309, is no hint).
-    const hint =
-      delay === undefined &&
-      /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)(?![^\s;,])/i.exec(reason);
-    // No delay chosen yet by the app: the policy's, or the server's.
-    if (delay == null) {
-      delay = reconnectDelay(action, state, hint);
-    }
-    delay = Math.round(Math.max(0, delay));
-    state.a += 1;
-    state.r = CONNECTING;
-    // A wait the server asked for (a restart window, 1013, a hint) no wake-up cuts short; a
-    // delay from the app's hook made the action "retry" above.
-    state.d = action !== "retry" || !!hint;
-    state.t = setTimeout(() => retry(state), delay);
-    emit(state, "reconnecting", {
-      code,
-      reason,
-      wasClean,
-      attempt: state.a,
-      delay,
-      fromServer: !!hint,
-    });
-  }
-
-  /**
-   * A retry that finds the browser offline spends no attempt: "online" makes it when the network
-   * is back. Browsers also report offline with a local server reachable, so it waits backoffMax
-   * at most.
-   */
-  function retry(state) {
-    if (globalThis.navigator && navigator.onLine === false) {
-      // The server's wait is over; the network's may end at the next "online".
-      state.d = false;
-      state.t = setTimeout(() => connect(state), state.c.backoffMax);
-    } else {
-      connect(state);
-    }
-  }
-
-  /**
-   * The end, for good. `failed`: the connection failed (close() while connecting), which a
-   * WebSocket reports with "error" before "close", both seeing readyState CLOSED.
-   */
-  function finish(state, code, reason, wasClean, failed) {
-    if (state.r === CLOSED) return;
-    state.r = CLOSED;
-    state.q = [];
-    listenForWake("removeEventListener", state.k);
-    if (failed) emit(state, "error");
-    emit(state, "close", { code, reason, wasClean });
   }
 
   /**
@@ -425,100 +248,155 @@ var ReconnectingSocket = (function () {
    * Fires "reconnecting" (code, reason, attempt, delay) on a transient close and "close" once,
    * when it is finished for good.
    */
-  class ReconnectingSocket extends EventTarget {
+  class ReconnectingSocket extends /** @type {SocketBase} */ (EventTarget) {
+    // What the constructor was given.
     /**
-     * @param {string | UrlProvider} url or a function called before every attempt (a
-     *   fresh token); a rejected promise counts as a failed attempt
-     * @param {string | string[]} [protocols]
+     * The URL, resolved, or the function that gives one before each attempt.
+     * @type {string | UrlProvider}
+     */
+    #target;
+    /** The subprotocols asked for at every attempt. @type {string | string[] | undefined} */
+    #protocols;
+    /** The generated defaults under the runtime options. @type {Settings & Options} */
+    #settings;
+
+    // The connection.
+    /**
+     * The current connection or attempt; none between attempts and after the end.
+     * @type {WebSocket | null | undefined}
+     */
+    #socket;
+    /**
+     * The one pending timer: the attempt's timeout, the heartbeat's, or the retry's.
+     * @type {ReturnType<typeof setTimeout> | undefined}
+     */
+    #timer;
+    /** CONNECTING also while reconnecting; CLOSED once over for good. @type {0 | 1 | 2 | 3} */
+    #readyState = CONNECTING;
+    /** The URL of the current or last attempt. @type {string} */
+    #url = "";
+    /** `protocol` and `extensions` of the last open, kept after it closes. @type {string} */
+    #protocol = "";
+    /** @type {string} */
+    #extensions = "";
+    /** The binaryType set by the app, given to every connection. @type {BinaryType | undefined} */
+    #binaryType;
+    /**
+     * When the current connection opened (Date.now()); unset (or 0) until it does.
+     * @type {number | undefined}
+     */
+    #openedAt;
+    /** Messages sent while not open, sent in order at the next open. @type {SendData[]} */
+    #queue = [];
+    /** The `on<type>` handlers, by event type. @type { { [type: string]: unknown } } */
+    #handlers = {};
+
+    // The reconnect policy's memory.
+    /** Attempts since the last stable open: the backoff's exponent. @type {number} */
+    #reconnectAttempt = 0;
+    /** Attempts in a row that never opened: what widens a restart window. @type {number} */
+    #failedInARow = 0;
+    /**
+     * Until the next open: the action of the close that began these attempts, the wait the
+     * server asked for ("restart", "retry-later"), which a refused attempt keeps.
+     * @type {CloseAction | undefined}
+     */
+    #serverWait;
+    /**
+     * The code and reason of close(), which the final "close" reports.
+     * @type {[number, string] | undefined}
+     */
+    #closedWith;
+    /**
+     * The window's listener: back online, or the page shown again, a retry that is waiting goes
+     * now; never a wait the server asked for (a restart window, 1013, a hint), only a backoff.
+     * @param {Event} event
+     */
+    #wake = (event) => {
+      const waiting = !this.#noWakeUp && this.#readyState === CONNECTING;
+      if (waiting && (event.type === "online" || !document.hidden)) {
+        clearTimeout(this.#timer);
+        this.#connect();
+      }
+    };
+    /**
+     * No wake-up may cut what is pending short: an attempt under way, or a wait the
+     * server asked for.
+     * @type {boolean | undefined}
+     */
+    #noWakeUp;
+
+    /**
+     * Connects at once. `protocols` and `options` are optional as on a WebSocket (so the class's
+     * `length` is 1).
+     * @param {string | URL | UrlProvider} url a ws(s) or http(s) URL, absolute or relative to the page, or a function called
+     *   before every attempt that returns one (or a Promise of one): a fresh token; a rejected
+     *   promise counts as a failed attempt
+     * @param {string | string[]} [protocols] the subprotocols, as for a WebSocket
      * @param {Options} [options] any key of DEFAULTS, plus WebSocket (the class to connect with),
      *   socketOptions (its third argument in Node) and closePolicy ({ [code]: action })
      *   and shouldReconnect(event, attempt): a delay in ms, null to stop, undefined for the table
      */
-    constructor(url, protocols, options) {
+    constructor(url, protocols = undefined, options = undefined) {
       super();
       if (!arguments.length) {
-        throw new TypeError("1 argument required");
+        throw new TypeError("ReconnectingSocket: 1 argument required");
       }
-      const state = {
-        o: this, // the socket, which events are fired at
-        // the URL, resolved, or the function that gives one
-        u: typeof url === "function" ? url : absoluteUrl(url),
-        l: "", // the URL of the current or last attempt (`url`)
-        p: protocols,
-        c: withDefaults(options), // the settings
-        // s: the current connection, if any; t: its timer (connect timeout, heartbeat) or the
-        // pending retry's; n: when it opened (0 or unset until it does)
-        a: 0, // attempts since the last stable open: the backoff's exponent
-        f: 0, // attempts in a row that never opened
-        q: [], // messages sent while not open, for the next open
-        r: CONNECTING, // readyState
-        // b: the binaryType set, for every connection
-        P: "", // `protocol` and `extensions` of the last open
-        x: "",
-        h: {}, // the on<type> handlers
-        // w: the action of the close that began the attempts ("restart", "retry-later"), until
-        // an open: the wait the server asked for; e: close()'s [code, reason]
-        // k: the listener that cuts a retry short; d: k may not (the server asked for the wait,
-        // or a URL function is answering)
-      };
-      STATE.set(this, state);
-      connect(state, true);
+      this.#target = typeof url === "function" ? url : absoluteUrl(url);
+      this.#protocols = protocols;
+      this.#settings = withDefaults(options);
+      this.#connect(true);
       // Listening starts once the first attempt has not thrown: a constructor that throws leaves
       // nothing behind on the window.
-      state.k = (event) => {
-        // Back online, or the page shown again: a retry that is waiting goes now.
-        // Never a wait the server asked for (a restart window, 1013, a hint): only a backoff.
-        const waiting = !state.s && !state.d && state.r === CONNECTING;
-        if (waiting && (event.type === "online" || !document.hidden)) {
-          clearTimeout(state.t);
-          connect(state);
-        }
-      };
-      listenForWake("addEventListener", state.k);
+      listenForWake("addEventListener", this.#wake);
     }
 
     /** The URL of the current or last attempt, resolved as a WebSocket resolves it. */
     get url() {
-      return STATE.get(this).l;
+      return this.#url;
     }
 
+    /** CONNECTING from the first attempt until an open, also while waiting to reconnect. */
     get readyState() {
-      return STATE.get(this).r;
+      return this.#readyState;
     }
 
     /** The subprotocol the server chose at the last open; kept after the close, as on a WebSocket. */
     get protocol() {
-      return STATE.get(this).P;
+      return this.#protocol;
     }
 
+    /** The extensions the server chose at the last open. */
     get extensions() {
-      return STATE.get(this).x;
+      return this.#extensions;
     }
 
     /** Bytes not yet sent: the connection's, plus the queue's, which the next open sends. */
     get bufferedAmount() {
-      const state = STATE.get(this);
-      let amount = state.s ? state.s.bufferedAmount : 0;
+      let amount = this.#socket?.bufferedAmount ?? 0;
       // A Blob sizes each as sent: UTF-8 for a string.
-      for (const data of state.q) amount += new Blob([data]).size;
+      for (const data of this.#queue) {
+        amount += new Blob([/** @type {BlobPart} */ (data)]).size;
+      }
       return amount;
     }
 
     get binaryType() {
-      const state = STATE.get(this);
-      return state.b || (state.s ? state.s.binaryType : "blob");
+      return this.#binaryType || this.#socket?.binaryType || "blob";
     }
 
+    /**
+     * A type the socket does not know is ignored, as on a WebSocket; with a socket, its class
+     * decides (the ws package adds "nodebuffer").
+     * @param {BinaryType} value
+     */
     set binaryType(value) {
-      // A type the socket does not know is ignored, as on a WebSocket; with a socket, its class
-      // decides (the ws package adds "nodebuffer").
-      const state = STATE.get(this);
-      const socket = state.s;
+      const socket = this.#socket;
       if (socket) {
         socket.binaryType = value;
-        state.b = socket.binaryType;
+        this.#binaryType = socket.binaryType;
       } else if (value === "blob" || value === "arraybuffer") {
-        state.b = value;
+        this.#binaryType = value;
       }
     }
 
@@ -527,28 +405,31 @@ var ReconnectingSocket = (function () {
      * @param {SendData} data
      */
     send(data) {
-      const state = STATE.get(this);
-      const socket = state.s;
+      const socket = this.#socket;
       if (!arguments.length) {
-        throw new TypeError("1 argument required");
+        throw new TypeError("send: 1 argument required");
       }
-      if (socket && socket.readyState === OPEN) return socket.send(data);
-      if (state.r > OPEN) {
-        throw new DOMException("closed", "InvalidStateError");
+      if (socket?.readyState === OPEN) return socket.send(data);
+      if (this.#readyState > OPEN) {
+        throw new DOMException("send: socket closed", "InvalidStateError");
       }
-      if (state.q.length >= state.c.queueLimit) {
-        throw new DOMException("queue full", "QuotaExceededError");
+      const limit = this.#settings.queueLimit;
+      if (this.#queue.length >= limit) {
+        throw new DOMException(
+          `send: queue full (queueLimit ${limit})`,
+          "QuotaExceededError",
+        );
       }
-      state.q.push(data);
+      this.#queue.push(data);
     }
 
     /**
-     * Closes for good: cancels any pending reconnect; "close" fires once.
+     * Closes for good: cancels any pending reconnect; "close" fires once. Both arguments are
+     * optional, as on a WebSocket (so `close.length` is 0).
      * @param {number} [code] 1000 or 3000-4999
      * @param {string} [reason] at most 123 bytes of UTF-8
      */
-    close(code, reason) {
-      const state = STATE.get(this);
+    close(code = undefined, reason = undefined) {
       // The arguments checked first, as a WebSocket checks them, whatever the state. The code is
       // a WebIDL [Clamp] unsigned short: rounded half to even (a code clamping would change is
       // refused anyway).
@@ -561,82 +442,386 @@ var ReconnectingSocket = (function () {
           ? reason === undefined
           : code === NORMAL_CLOSURE || (code >= 3000 && code <= 4999);
       if (!allowed) {
-        throw new DOMException("code not 1000/3000-4999", "InvalidAccessError");
+        throw new DOMException(
+          `close: code ${code} not 1000 or 3000-4999`,
+          "InvalidAccessError",
+        );
       }
       if (reason !== undefined) reason = `${reason}`;
       if (reason && new Blob([reason]).size > 123) {
-        throw new DOMException("reason over 123 bytes", "SyntaxError");
+        throw new DOMException("close: reason over 123 bytes", "SyntaxError");
       }
-      if (state.r > OPEN) return;
-      const socket = state.s;
-      if (socket && socket.readyState === OPEN) socket.close(code, reason);
-      clearTimeout(state.t);
-      state.r = CLOSING;
+      if (this.#readyState > OPEN) return;
+      const socket = this.#socket;
+      if (socket?.readyState === OPEN) socket.close(code, reason);
+      clearTimeout(this.#timer);
+      this.#readyState = CLOSING;
       // The final "close" reports this, whatever the peer answers or fails to; a close() without a
       // code sends none, which a WebSocket reports as 1005.
-      state.e = [code === undefined ? NO_STATUS_RECEIVED : code, reason || ""];
+      this.#closedWith = [code ?? NO_STATUS_RECEIVED, reason || ""];
       if (socket && socket.readyState !== CONNECTING) return;
       // Before an attempt opened, or between attempts: the connection fails, as a WebSocket's
       // does when closed while connecting: "error", then "close" 1006, not clean.
       if (socket) {
         detach(socket);
         socket.close();
-        state.s = null;
+        this.#socket = null;
       }
       Promise.resolve().then(() =>
-        finish(state, ABNORMAL_CLOSURE, "", false, true),
+        this.#finish(ABNORMAL_CLOSURE, "", false, true),
       );
     }
 
     /** Drops the current connection and connects again now, with the backoff reset. */
     reconnect() {
-      const state = STATE.get(this);
-      if (state.r > OPEN) {
-        throw new DOMException("closed", "InvalidStateError");
+      if (this.#readyState > OPEN) {
+        throw new DOMException("reconnect: socket closed", "InvalidStateError");
       }
-      clearTimeout(state.t);
-      if (state.s) release(state.s);
-      state.s = null;
-      state.a = state.n = state.f = 0;
-      state.r = CONNECTING;
-      connect(state);
+      clearTimeout(this.#timer);
+      if (this.#socket) release(this.#socket);
+      this.#socket = null;
+      this.#reconnectAttempt = this.#openedAt = this.#failedInARow = 0;
+      this.#readyState = CONNECTING;
+      this.#connect();
     }
-  }
 
-  /**
-   * What a WebSocket shows of itself (WebIDL): read-only constants on the class and its
-   * prototype, `on<type>` handlers as accessors on the prototype, "[object WebSocket]", and a
-   * constructor length of 1.
-   */
-  const prototype = ReconnectingSocket.prototype;
-  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach((name, value) => {
-    for (const target of [ReconnectingSocket, prototype]) {
-      Object.defineProperty(target, name, { value, enumerable: true });
+    /**
+     * One attempt. `first` (from the constructor) lets a bad URL throw, as `new WebSocket` does;
+     * later, any failure to start is a failed attempt.
+     * @param {boolean} [first]
+     */
+    #connect(first) {
+      // An attempt under way (a URL function still answering included): no wake-up cuts it.
+      this.#noWakeUp = true;
+      // A handshake that never completes would hold CONNECTING forever; give it up.
+      const timer = (this.#timer = setTimeout(
+        () => this.#abandon("connect timeout"),
+        this.#settings.connectTimeout,
+      ));
+      try {
+        const url = this.#target;
+        if (typeof url === "function") {
+          // Only for the attempt still current: a close, a timeout or a newer attempt moves on.
+          const current = () =>
+            this.#timer === timer && this.#readyState < CLOSING;
+          Promise.resolve()
+            .then(url)
+            .then((href) => current() && this.#open(absoluteUrl(href)))
+            .catch((error) => current() && this.#fail(error));
+          return;
+        }
+        this.#open(url);
+      } catch (error) {
+        if (!first) return this.#fail(error);
+        clearTimeout(timer);
+        throw error;
+      }
     }
-  });
-  for (const type of ["open", "message", "error", "close", "reconnecting"]) {
-    Object.defineProperty(prototype, "on" + type, {
-      get() {
-        return STATE.get(this).h[type] || null;
-      },
-      set(value) {
-        const handlers = STATE.get(this).h;
-        // As WebIDL's EventHandler: anything but an object is null; the handler runs where it
-        // was first set among the type's listeners, and a cleared one gives up its place.
-        const handler = Object(value) === value ? value : null;
-        if (!handler) this.removeEventListener(type, runHandler);
-        else if (!handlers[type]) this.addEventListener(type, runHandler);
-        handlers[type] = handler;
-      },
-      enumerable: true,
-      configurable: true,
-    });
+
+    /**
+     * Opens a connection to `url` and listens to it.
+     * @param {string} url
+     */
+    #open(url) {
+      this.#url = url;
+      const options = this.#settings;
+      const WebSocketClass = options.WebSocket || globalThis.WebSocket;
+      if (!WebSocketClass) {
+        throw new TypeError(
+          "ReconnectingSocket: no WebSocket; pass options.WebSocket",
+        );
+      }
+      const socket = new WebSocketClass(
+        url,
+        this.#protocols,
+        options.socketOptions,
+      );
+      if (this.#binaryType) socket.binaryType = this.#binaryType;
+      socket.onopen = () => this.#onOpen();
+      socket.onmessage = (event) => {
+        this.#emit("message", { data: event.data, origin: event.origin });
+      };
+      socket.onerror = () => this.#emit("error");
+      socket.onclose = (event) =>
+        this.#onClose(event.code, event.reason, event.wasClean);
+      this.#socket = socket;
+    }
+
+    /**
+     * A failure to even start (a bad URL, a throwing url function) is a failed attempt.
+     * @param {unknown} error
+     */
+    #fail(error) {
+      const timer = this.#timer;
+      this.#emit("error");
+      // An "error" handler that closed the socket or began a new attempt has decided what is next.
+      if (this.#timer === timer && this.#readyState < CLOSING) {
+        this.#abandon(String(error));
+      }
+    }
+
+    /**
+     * Gives up the current connection or attempt as if it dropped (1006), and retries.
+     * @param {string} reason
+     */
+    #abandon(reason) {
+      if (this.#socket) release(this.#socket);
+      this.#onClose(ABNORMAL_CLOSURE, reason, false);
+    }
+
+    #onOpen() {
+      const socket = /** @type {WebSocket} */ (this.#socket);
+      clearTimeout(this.#timer);
+      this.#readyState = OPEN;
+      this.#openedAt = Date.now();
+      this.#protocol = socket.protocol;
+      this.#extensions = socket.extensions;
+      this.#serverWait = undefined;
+      // The queue goes out before "open" fires, so it precedes anything sent from a handler.
+      for (const data of this.#queue.splice(0)) socket.send(data);
+      this.#emit("open");
+    }
+
+    /**
+     * A connection or attempt ended: reconnect as the close-code policy says, or finish.
+     * @param {number} code
+     * @param {string} reason
+     * @param {boolean} wasClean
+     */
+    #onClose(code, reason, wasClean) {
+      const options = this.#settings;
+      const openedAt = this.#openedAt;
+      clearTimeout(this.#timer);
+      if (this.#socket) detach(this.#socket);
+      this.#socket = null;
+      this.#failedInARow = openedAt ? 0 : this.#failedInARow + 1;
+      if (openedAt && Date.now() - openedAt >= options.stableAfter) {
+        this.#reconnectAttempt = 0;
+      }
+      this.#openedAt = 0;
+      // Set by close(), so only while CLOSING: a peer that answered our close reports its echo, as
+      // on a WebSocket; one that did not (a dead peer, a heartbeat timeout) leaves the app's own
+      // close to report.
+      const closing = this.#closedWith;
+      if (closing && !wasClean) [code, reason] = closing;
+      let action = closing ? "stop" : closeAction(code, options.closePolicy);
+      // A restart stays a restart: an attempt that fails before the next open (the server still
+      // down) waits as the close that began it asked, never like a fresh drop.
+      if (action === "retry") action = this.#serverWait || action;
+      else if (action !== "stop") this.#serverWait = action;
+      let delay;
+      if (!closing && options.shouldReconnect) {
+        // The app's word beats the table: a delay in ms, null to stop, undefined for the table.
+        const timer = this.#timer;
+        const info = { code, reason, wasClean };
+        try {
+          delay = options.shouldReconnect(info, this.#reconnectAttempt + 1);
+        } catch (error) {
+          // A bug in the hook must not strand the socket: report it, and apply the table.
+          setTimeout(() => {
+            throw error;
+          });
+        }
+        // The hook closed the socket or began a new attempt: that is what happens next.
+        if (this.#timer !== timer || this.#readyState > OPEN) return;
+        if (delay !== undefined) action = delay === null ? "stop" : "retry";
+      }
+      if (action === "stop" || this.#reconnectAttempt >= options.maxRetries) {
+        return this.#finish(code, reason, wasClean);
+      }
+      // A server may say when to come back: "retry-after=SECONDS" in the close reason (decimal
+      // digits, an optional fraction; anything else, such as -1, NaN or 1e309, is no hint).
+      const hint =
+        delay === undefined &&
+        /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)(?![^\s;,])/i.exec(reason);
+      // No delay chosen yet by the app: the policy's, or the server's.
+      delay = Math.round(
+        Math.max(0, delay ?? this.#reconnectDelay(action, hint)),
+      );
+      this.#reconnectAttempt += 1;
+      this.#readyState = CONNECTING;
+      // A wait the server asked for (a restart window, 1013, a hint) no wake-up cuts short; a
+      // delay from the app's hook made the action "retry" above.
+      this.#noWakeUp = action !== "retry" || !!hint;
+      this.#timer = setTimeout(() => this.#retry(), delay);
+      this.#emit("reconnecting", {
+        code,
+        reason,
+        wasClean,
+        attempt: this.#reconnectAttempt,
+        delay,
+        fromServer: !!hint,
+      });
+    }
+
+    /**
+     * How long to wait before the next attempt, drawn once per attempt so a fleet spreads its
+     * returns. `floor` is the action's own minimum: the restart window's start for "restart", its
+     * end for "retry-later".
+     * @param {CloseAction} action
+     * @param {RegExpExecArray | null | false} [hint]
+     */
+    #reconnectDelay(action, hint) {
+      const {
+        restartDelayMin,
+        restartDelayMax,
+        backoffInitial,
+        backoffFactor,
+        backoffMax,
+      } = this.#settings;
+      const width = restartDelayMax - restartDelayMin;
+      const floor =
+        action === "restart"
+          ? restartDelayMin
+          : action === "retry-later"
+            ? restartDelayMax
+            : 0;
+      // The server's "retry-after=SECONDS": never sooner than the floor, at most backoffMax less
+      // the window's width, then spread over that width so a fleet told the same hint does not
+      // return in the same instant.
+      if (hint) {
+        return (
+          Math.min(
+            Math.max(floor, backoffMax - width),
+            Math.max(floor, +hint[1] * 1000),
+          ) +
+          Math.random() * width
+        );
+      }
+      // Full jitter: a random delay below a ceiling that grows per attempt.
+      if (action !== "restart") {
+        return Math.max(
+          floor,
+          Math.random() *
+            Math.min(
+              backoffMax,
+              backoffInitial * backoffFactor ** this.#reconnectAttempt,
+            ),
+        );
+      }
+      // A restart: uniform over the window. Never sooner than its start, also after a refused
+      // attempt (the server still down). Attempts that keep failing widen it, so a fleet facing
+      // a long outage knocks less often: after the second failure in a row since the last open,
+      // to the backoff's ceiling one attempt behind once that is wider, up to backoffMax.
+      const failed = this.#failedInARow;
+      const spread =
+        failed < 2
+          ? width
+          : Math.max(
+              width,
+              Math.min(
+                backoffMax - floor,
+                backoffInitial * backoffFactor ** (failed - 1),
+              ),
+            );
+      return floor + Math.random() * spread;
+    }
+
+    /**
+     * A retry that finds the browser offline spends no attempt: "online" makes it when the network
+     * is back. Browsers also report offline with a local server reachable, so it waits backoffMax
+     * at most.
+     */
+    #retry() {
+      if (globalThis.navigator?.onLine === false) {
+        // The server's wait is over; the network's may end at the next "online".
+        this.#noWakeUp = false;
+        this.#timer = setTimeout(
+          () => this.#connect(),
+          this.#settings.backoffMax,
+        );
+      } else {
+        this.#connect();
+      }
+    }
+
+    /**
+     * Ends for good: "close" fires once. A connection that `failed` fires "error" first, as a
+     * WebSocket's does, with readyState already CLOSED.
+     * @param {number} code
+     * @param {string} reason
+     * @param {boolean} wasClean
+     * @param {boolean} [failed]
+     */
+    #finish(code, reason, wasClean, failed) {
+      if (this.#readyState === CLOSED) return;
+      this.#readyState = CLOSED;
+      this.#queue = [];
+      if (failed) this.#emit("error");
+      listenForWake("removeEventListener", this.#wake);
+      this.#emit("close", { code, reason, wasClean });
+    }
+
+    /**
+     * Fires `type` at the socket: a real MessageEvent or CloseEvent where the runtime has the class;
+     * otherwise (CloseEvent in Node, "reconnecting" everywhere) an Event whose fields are
+     * read-only, as on a native event.
+     * @param {string} type
+     * @param { { [name: string]: unknown } } [fields]
+     */
+    #emit(type, fields) {
+      const NativeEvent =
+        type === "message"
+          ? globalThis.MessageEvent
+          : type === "close" && globalThis.CloseEvent;
+      // An Event ignores the fields it does not know (all but bubbles, cancelable, composed).
+      const event = new (NativeEvent || Event)(type, fields);
+      if (!NativeEvent) {
+        for (const name in fields) {
+          define(event, name, {
+            value: fields[name],
+            enumerable: true,
+          });
+        }
+      }
+      this.dispatchEvent(event);
+    }
+
+    /**
+     * Runs the socket's `on<type>` handler; a listener added where the handler was first set. The
+     * socket is `this` (Node's MessageEvent has no currentTarget).
+     * @this {ReconnectingSocket}
+     * @param {Event} event
+     */
+    static #runHandler(event) {
+      const handler = this.#handlers[event.type];
+      if (typeof handler === "function") handler.call(this, event);
+    }
+
+    // What a WebSocket shows of itself (WebIDL): read-only constants on the class and its
+    // prototype, `on<type>` handlers as accessors on the prototype, and "[object WebSocket]".
+    static {
+      const prototype = this.prototype;
+      ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach((name, value) => {
+        for (const target of [this, prototype]) {
+          define(target, name, { value, enumerable: true });
+        }
+      });
+      ["open", "message", "error", "close", "reconnecting"].forEach((type) => {
+        define(prototype, "on" + type, {
+          get() {
+            return this.#handlers[type] || null;
+          },
+          set(value) {
+            const handlers = this.#handlers;
+            // As WebIDL's EventHandler: anything but an object is null; the handler runs where it
+            // was first set among the type's listeners, and a cleared one gives up its place.
+            const handler = Object(value) === value ? value : null;
+            const run = ReconnectingSocket.#runHandler;
+            if (!handler) this.removeEventListener(type, run);
+            else if (!handlers[type]) this.addEventListener(type, run);
+            handlers[type] = handler;
+          },
+          enumerable: true,
+          configurable: true,
+        });
+      });
+      define(prototype, Symbol.toStringTag, {
+        value: "WebSocket",
+        configurable: true,
+      });
+    }
   }
-  Object.defineProperty(prototype, Symbol.toStringTag, {
-    value: "WebSocket",
-    configurable: true,
-  });
-  Object.defineProperty(ReconnectingSocket, "length", { value: 1 });
 
   return ReconnectingSocket;
 })();
