@@ -105,8 +105,8 @@ MUTANTS = [
            "        options.heartbeatInterval,"),
     # -- the server's retry-after hint --
     Mutant("hint: whole seconds only", BODY,
-           r"retry-after=(\d+(?:\.\d+)?)",
-           r"retry-after=(\d+)"),
+           "      delay === undefined &&\n      /(?:^|[\\s;,])retry-after=(\\d+(?:\\.\\d+)?)",
+           "      delay === undefined &&\n      /(?:^|[\\s;,])retry-after=(\\d+)"),
     Mutant("hint: not capped by backoffMax", BODY,
            "        Math.max(floor, backoffMax - width),",
            "        Infinity,"),
@@ -123,8 +123,8 @@ MUTANTS = [
            "      failed < 2\n        ? width\n",
            "      true\n        ? width\n"),
     Mutant("hint: found inside another word", BODY,
-           r"/(?:^|[\s;,])retry-after=",
-           r"/retry-after="),
+           "      delay === undefined &&\n      /(?:^|[\\s;,])retry-after=",
+           "      delay === undefined &&\n      /retry-after="),
     # -- waking a waiting retry --
     Mutant("wake: a page being hidden wakes too", BODY,
            '(event.type === "online" || !document.hidden)',
