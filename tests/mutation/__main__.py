@@ -1,0 +1,193 @@
+"""Mutation testing: do the tests notice faults nobody picked by hand?
+
+    python -m tests.mutation                 # the full run, both sides; prints each score
+    python -m tests.mutation --side templates -j 2 --resume
+    python -m tests.mutation --sample        # CI's fixed-seed sample of both sides
+    python -m tests.mutation --list          # every template mutant: id, place, change
+
+Template side: every operator, literal and statement of the module's JavaScript
+(tests/mutation/sites.py), plus the hand-written rows of tests/mutation/listed.py. Python side:
+mutmut over generator/ ([tool.mutmut] in pyproject.toml). docs/testing.md says more.
+
+The full run exits 0 when both scores reach their targets. The sample exits 1 when a sampled
+mutant survives that is neither equivalent (equivalents.toml) nor a known survivor of the last
+full run (survivors.toml), or when either list names a mutant that no longer exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import python_side, templates
+from .score import TARGETS, Score, equivalents, known_survivors, new_survivors, score
+from .scratch import STAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / ".mutation"
+SAMPLE_SEED = 21
+SAMPLE_TEMPLATES = 14
+SAMPLE_PYTHON = 30
+# The sample runs the fast tier only; what only the slow tier kills is listed in survivors.toml.
+SAMPLE_STAGES = "logic,fast"
+FAST_STAGES = ("logic", "fast")
+
+
+def _load(path: Path) -> dict[str, templates.Result]:
+    done = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            done[row["id"]] = templates.Result(**row)
+    return done
+
+
+def _print(result: templates.Result) -> None:
+    if result.status == "killed":
+        print(
+            f"killed     {result.id}  {result.where}  [{result.stage}] {result.detail}", flush=True
+        )
+    else:
+        print(f"{result.status:<10} {result.id}  {result.where}  {result.description}", flush=True)
+
+
+def run_templates(arguments: argparse.Namespace, chosen: list[templates.Candidate]) -> Score:
+    """Stage by stage: each stage runs for the mutants every earlier stage let through. The
+    slow stages (Node, the browser) stop starting mutants after --slow-budget minutes; a
+    survivor records the last stage it got through."""
+    path = RESULTS / ("templates-sample.jsonl" if arguments.sample else "templates.jsonl")
+    results = _load(path) if arguments.resume else {}
+    if not arguments.resume:
+        path.unlink(missing_ok=True)
+    wanted = [stage for stage in STAGES if stage.name in arguments.stages.split(",")]
+    start = time.monotonic()
+    previous = ""
+    slow_start = None
+    for index, stage in enumerate(wanted):
+
+        def needs(
+            candidate: templates.Candidate, first: bool = index == 0, after: str = previous
+        ) -> bool:
+            result = results.get(candidate.id)
+            if result is None:
+                return first
+            return result.status == "survived" and result.stage == after
+
+        todo = [candidate for candidate in chosen if needs(candidate)]
+        print(f"stage {stage.name}: {len(todo)} mutants", flush=True)
+        deadline = None
+        if stage.name not in FAST_STAGES:
+            slow_start = slow_start or time.monotonic()
+            deadline = slow_start + arguments.slow_budget * 60
+        done = {key: value for key, value in results.items() if key not in {c.id for c in todo}}
+        for result in templates.run(
+            todo, (stage,), arguments.jobs, path, done, _print, deadline, prefilter=index == 0
+        ):
+            results[result.id] = result
+        previous = stage.name
+    results = {c.id: results[c.id] for c in chosen if c.id in results}
+    print(f"template mutants: {len(results)} in {time.monotonic() - start:.0f} s")
+    statuses = {key: result.status for key, result in results.items()}
+    everything = not arguments.sample and not arguments.k
+    order = sorted(
+        results.values(), key=lambda r: (r.where.split(":")[0], int(r.where.split(":")[1]))
+    )
+    with (RESULTS / "templates-survivors.txt").open("w", encoding="utf-8") as stream:
+        for result in order:
+            if result.status == "survived":
+                stream.write(f"{result.id}\t{result.where}\t{result.stage}\t{result.description}\n")
+    return score("templates", statuses, complete=everything)
+
+
+def run_python(arguments: argparse.Namespace, names: list[str] | None) -> Score:
+    start = time.monotonic()
+    python_side.run(arguments.jobs, names)
+    statuses = python_side.results()
+    if names is not None:
+        statuses = {name: status for name, status in statuses.items() if name in set(names)}
+    print(f"python mutants: {len(statuses)} in {time.monotonic() - start:.0f} s")
+    with (RESULTS / "python-survivors.txt").open("w", encoding="utf-8") as stream:
+        for name, status in sorted(statuses.items()):
+            if status == "survived":
+                stream.write(f"{name}\n")
+    return score("python", statuses, complete=names is None)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--side", choices=("templates", "python", "both"), default="both")
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="mutants at once (default 2)")
+    parser.add_argument("-k", default="", help="only template mutants whose id or change has this")
+    parser.add_argument("--resume", action="store_true", help="keep the results of a stopped run")
+    parser.add_argument("--sample", action="store_true", help="CI's fixed-seed sample")
+    parser.add_argument(
+        "--stages",
+        default=None,
+        help="template stages to run, from logic,fast,node,browser (default: all; the sample: "
+        "logic,fast)",
+    )
+    parser.add_argument(
+        "--slow-budget",
+        type=float,
+        default=120,
+        help="minutes for the slow stages; mutants not reached stay 'past the fast tier'",
+    )
+    parser.add_argument("--list", action="store_true", help="list the template mutants and stop")
+    arguments = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    if arguments.stages is None:
+        arguments.stages = SAMPLE_STAGES if arguments.sample else ",".join(s.name for s in STAGES)
+
+    candidates = templates.all_candidates()
+    if arguments.k:
+        key = arguments.k.lower()
+        candidates = [c for c in candidates if key in c.id.lower() or key in c.description.lower()]
+    if arguments.list:
+        for candidate in candidates:
+            print(f"{candidate.id}\t{candidate.where}\t{candidate.description}")
+        print(f"{len(candidates)} template mutants")
+        return 0
+
+    scores: list[Score] = []
+    failed = False
+    ids = {candidate.id for candidate in templates.all_candidates()}
+    if arguments.sample:
+        # A stale entry in either list is an error even when the sample did not draw it.
+        for name, table in (("equivalents", equivalents), ("survivors", known_survivors)):
+            for key in sorted(set(table("templates")) - ids):
+                print(f"{name}.toml: {key} matches no template mutant: remove or update it")
+                failed = True
+    if arguments.side in ("templates", "both"):
+        chosen = (
+            templates.sample(candidates, SAMPLE_TEMPLATES, SAMPLE_SEED)
+            if arguments.sample
+            else candidates
+        )
+        scores.append(run_templates(arguments, chosen))
+    if arguments.side in ("python", "both"):
+        names = None
+        if arguments.sample:
+            names = python_side.sample(python_side.generate(), SAMPLE_PYTHON, SAMPLE_SEED)
+        scores.append(run_python(arguments, names))
+
+    for each in scores:
+        for line in each.lines():
+            print(line)
+        if arguments.sample:
+            survivors = [key for key, status in each.statuses.items() if status == "survived"]
+            fresh = new_survivors(each.side, survivors)
+            for key in fresh:
+                print(f"  NEW SURVIVOR ({each.side}): {key}")
+            failed |= bool(fresh) or bool(each.killed_equivalents)
+        else:
+            failed |= (
+                each.ratio < TARGETS[each.side] or bool(each.stale) or bool(each.killed_equivalents)
+            )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""The template side: every generated mutant (sites.py) and every listed one (listed.py), each
+first rendered in-process (a mutant that changes no rendered profile, or that no longer
+renders, is set apart, never counted as killed), then tested in a scratch copy, stage by
+stage (scratch.py)."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .listed import LISTED, listed_id
+from .scratch import ROOT, Outcome, Scratch, Stage
+from .sites import Mutant, find_mutants, render_profiles, rendering, template_sources
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A mutant as the runner sees it: an id, what it does, and the files it rewrites."""
+
+    id: str
+    operator: str
+    where: str
+    description: str
+    edits: tuple[tuple[str, str], ...]  # (path from the repository root, mutated text)
+
+
+def generated(mutants: list[Mutant], sources: dict[str, str]) -> list[Candidate]:
+    return [
+        Candidate(
+            mutant.id,
+            mutant.operator,
+            mutant.where,
+            mutant.description,
+            ((f"templates/{mutant.template}", mutant.apply(sources[mutant.template])),),
+        )
+        for mutant in mutants
+    ]
+
+
+def listed() -> list[Candidate]:
+    """The hand-written rows; raises when a row's search text is not in its file once."""
+    candidates = []
+    for row in LISTED:
+        text = (ROOT / row.path).read_text(encoding="utf-8")
+        found = text.count(row.search)
+        if found != 1:
+            raise SystemExit(
+                f"listed mutant {row.name!r}: its search text occurs {found} times in "
+                f"{row.path} (needs exactly 1): update the row in tests/mutation/listed.py"
+            )
+        line = text[: text.index(row.search)].count("\n") + 1
+        candidates.append(
+            Candidate(
+                listed_id(row),
+                "Listed",
+                f"{Path(row.path).name}:{line}",
+                row.name,
+                ((row.path, text.replace(row.search, row.replace)),),
+            )
+        )
+    return candidates
+
+
+def all_candidates() -> list[Candidate]:
+    sources = template_sources()
+    return generated(find_mutants(), sources) + listed()
+
+
+def render_verdicts(candidates: Iterable[Candidate]) -> dict[str, str]:
+    """Each template candidate's verdict before any test: "unchanged" (every profile renders
+    byte-identical), "unrendered" (a profile fails to render) or "changed". Other files'
+    candidates are "changed"."""
+    sources = template_sources()
+    verdicts = {}
+    with rendering(dict(sources)) as live:
+        baseline = render_profiles()
+        for candidate in candidates:
+            names = [name for name, _ in candidate.edits]
+            if not all(name.startswith("templates/") for name in names):
+                verdicts[candidate.id] = "changed"
+                continue
+            for name, text in candidate.edits:
+                live[name.removeprefix("templates/")] = text
+            try:
+                verdicts[candidate.id] = "unchanged" if render_profiles() == baseline else "changed"
+            except Exception:
+                verdicts[candidate.id] = "unrendered"
+            finally:
+                live.update(sources)
+    return verdicts
+
+
+@dataclass
+class Result:
+    id: str
+    operator: str
+    where: str
+    description: str
+    status: str  # killed, survived, unchanged, unrendered
+    stage: str = ""
+    detail: str = ""
+    seconds: float = 0.0
+
+
+def run(
+    candidates: list[Candidate],
+    stages: tuple[Stage, ...],
+    jobs: int,
+    results_path: Path | None,
+    done: dict[str, Result],
+    report: Callable[[Result], None],
+    deadline: float | None = None,
+    prefilter: bool = True,
+) -> list[Result]:
+    """Every candidate not in `done`, `jobs` at a time; each result is appended to
+    `results_path` (JSON lines) as it comes, so a stopped run resumes where it was."""
+    todo = [candidate for candidate in candidates if candidate.id not in done]
+    verdicts = (
+        render_verdicts(todo) if prefilter else dict.fromkeys((c.id for c in todo), "changed")
+    )
+    results = [done[candidate.id] for candidate in candidates if candidate.id in done]
+    pending = []
+    lock = threading.Lock()
+
+    def record(result: Result) -> None:
+        with lock:
+            results.append(result)
+            if results_path is not None:
+                with results_path.open("a", encoding="utf-8") as stream:
+                    stream.write(json.dumps(asdict(result)) + "\n")
+            report(result)
+
+    for candidate in candidates:
+        if candidate.id in done:
+            continue
+        verdict = verdicts[candidate.id]
+        if verdict == "changed":
+            pending.append(candidate)
+        else:
+            record(_result(candidate, Outcome(verdict)))
+    if not pending:
+        return results
+
+    local = threading.local()
+    scratches: list[Scratch] = []
+    deselect: list[str] = []
+    ready = threading.Event()
+
+    def scratch() -> Scratch:
+        if not hasattr(local, "scratch"):
+            local.scratch = Scratch()
+            with lock:
+                scratches.append(local.scratch)
+        return local.scratch  # type: ignore[no-any-return]
+
+    def check(candidate: Candidate) -> Result | None:
+        ready.wait()
+        start = time.monotonic()
+        if deadline is not None and start > deadline:
+            return None
+        outcome = scratch().check(dict(candidate.edits), stages, deselect)
+        outcome.seconds = round(time.monotonic() - start, 1)
+        return _result(candidate, outcome)
+
+    # The unmutated copy first: a test failing there is left out (and named), not a kill.
+    prepared = []
+    for stage in stages:
+        stage, failing = scratch().baseline(stage)
+        prepared.append(stage)
+        deselect.extend(failing)
+        if stage.name == "fast":
+            print(f"stage fast runs {len(stage.paths)} files: {' '.join(stage.paths)}", flush=True)
+    stages = tuple(prepared)
+    for test in deselect:
+        print(f"left out (fails on the unmutated source): {test}", flush=True)
+    ready.set()
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(check, candidate) for candidate in pending]
+            for future in as_completed(futures):
+                result = future.result()
+                if result is not None:
+                    record(result)
+    finally:
+        for each in scratches:
+            each.close()
+    return results
+
+
+def _result(candidate: Candidate, outcome: Outcome) -> Result:
+    return Result(
+        candidate.id,
+        candidate.operator,
+        candidate.where,
+        candidate.description,
+        outcome.status,
+        outcome.stage,
+        outcome.detail,
+        outcome.seconds,
+    )
+
+
+def sample(candidates: list[Candidate], size: int, seed: int) -> list[Candidate]:
+    """A fixed-seed sample: the same ids for the same templates."""
+    ordered = sorted(candidates, key=lambda candidate: candidate.id)
+    return sorted(random.Random(seed).sample(ordered, min(size, len(ordered))), key=lambda c: c.id)
