@@ -4,8 +4,16 @@ a mutant's id survives an edit elsewhere; a value chosen by a flag is never muta
 
 from __future__ import annotations
 
+import pytest
+
 from tests.mutation.lexer import tokenize
-from tests.mutation.sites import _balanced, _identify, regex_variants
+from tests.mutation.sites import (
+    _balanced,
+    _identify,
+    find_mutants,
+    regex_variants,
+    template_sources,
+)
 
 
 def texts(source: str, kind: str) -> list[str]:
@@ -95,3 +103,22 @@ def test_regex_mutations_are_weapon_regex_s() -> None:
     assert r"^a[\S,]+(?!b)$" in variants  # a predefined class negated
     assert r"^a[\s,](?!b)$" in variants  # a quantifier removed
     assert r"^a[\s,]+(?=b)$" in variants  # a lookahead negated
+
+
+@pytest.mark.slow
+def test_the_real_templates_give_every_operator_and_never_a_flag_s_value() -> None:
+    """On today's templates (acorn in Node): the mutators their syntax allows all fire, every
+    mutant applies to its template text, and none is a lone Jinja expression."""
+    mutants = find_mutants()
+    operators = {mutant.operator for mutant in mutants}
+    assert operators >= {
+        "ArithmeticOperator", "ArrayDeclaration", "BlockStatement", "BooleanLiteral",
+        "ConditionalExpression", "EqualityOperator", "LogicalOperator", "MethodExpression",
+        "NumericLiteral", "ObjectLiteral", "Regex", "StatementDeletion", "StringLiteral",
+    }  # fmt: skip
+    assert len({mutant.id for mutant in mutants}) == len(mutants)
+    sources = template_sources()
+    for mutant in mutants:
+        assert mutant.apply(sources[mutant.template]) != sources[mutant.template]
+        tokens = tokenize(mutant.original)
+        assert not (len(tokens) == 1 and tokens[0].kind == "jinja"), mutant
