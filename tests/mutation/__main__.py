@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from . import python_side, templates
@@ -32,8 +34,9 @@ SAMPLE_SEED = 21
 SAMPLE_TEMPLATES = 14
 SAMPLE_PYTHON = 30
 # The sample runs the fast tier only; what only the slow tier kills is listed in survivors.toml.
-SAMPLE_STAGES = "logic,fast"
-FAST_STAGES = ("logic", "fast")
+SAMPLE_STAGES = "differential,logic,fast"
+FAST_STAGES = ("differential", "logic", "fast")
+STAGE_NAMES = ("differential", *(stage.name for stage in STAGES))
 
 
 def _load(path: Path) -> dict[str, templates.Result]:
@@ -62,32 +65,47 @@ def run_templates(arguments: argparse.Namespace, chosen: list[templates.Candidat
     results = _load(path) if arguments.resume else {}
     if not arguments.resume:
         path.unlink(missing_ok=True)
-    wanted = [stage for stage in STAGES if stage.name in arguments.stages.split(",")]
+
+    def record(result: templates.Result) -> None:
+        results[result.id] = result
+        with path.open("a", encoding="utf-8") as stream:
+            stream.write(json.dumps(asdict(result)) + "\n")
+        _print(result)
+
     start = time.monotonic()
+    fresh = [candidate for candidate in chosen if candidate.id not in results]
+    print(f"rendering {len(fresh)} mutants", flush=True)
+    verdicts = templates.render_verdicts(fresh)
+    for candidate in fresh:
+        verdict = verdicts[candidate.id]
+        if verdict != "changed":
+            record(templates.Result(candidate.id, candidate.operator, candidate.where,
+                                    candidate.description, verdict, "render"))  # fmt: skip
+    wanted = arguments.stages.split(",")
     previous = ""
     slow_start = None
-    for index, stage in enumerate(wanted):
+    for index, name in enumerate(stage for stage in STAGE_NAMES if stage in wanted):
 
-        def needs(
-            candidate: templates.Candidate, first: bool = index == 0, after: str = previous
-        ) -> bool:
-            result = results.get(candidate.id)
+        def needs(c: templates.Candidate, first: bool = index == 0, after: str = previous) -> bool:
+            result = results.get(c.id)
             if result is None:
                 return first
             return result.status == "survived" and result.stage == after
 
         todo = [candidate for candidate in chosen if needs(candidate)]
-        print(f"stage {stage.name}: {len(todo)} mutants", flush=True)
+        print(f"stage {name}: {len(todo)} mutants", flush=True)
+        previous = name
+        if not todo:
+            continue
+        if name == "differential":
+            templates.differential(todo, arguments.jobs, record)
+            continue
         deadline = None
-        if stage.name not in FAST_STAGES:
+        if name not in FAST_STAGES:
             slow_start = slow_start or time.monotonic()
             deadline = slow_start + arguments.slow_budget * 60
-        done = {key: value for key, value in results.items() if key not in {c.id for c in todo}}
-        for result in templates.run(
-            todo, (stage,), arguments.jobs, path, done, _print, deadline, prefilter=index == 0
-        ):
-            results[result.id] = result
-        previous = stage.name
+        stage = next(stage for stage in STAGES if stage.name == name)
+        templates.run(todo, (stage,), arguments.jobs, None, {}, record, deadline, prefilter=False)
     results = {c.id: results[c.id] for c in chosen if c.id in results}
     print(f"template mutants: {len(results)} in {time.monotonic() - start:.0f} s")
     statuses = {key: result.status for key, result in results.items()}
@@ -126,8 +144,8 @@ def main() -> int:
     parser.add_argument(
         "--stages",
         default=None,
-        help="template stages to run, from logic,fast,node,browser (default: all; the sample: "
-        "logic,fast)",
+        help="template stages to run, from differential,logic,fast,node,browser (default: all; "
+        "the sample: differential,logic,fast)",
     )
     parser.add_argument(
         "--slow-budget",
@@ -137,9 +155,11 @@ def main() -> int:
     )
     parser.add_argument("--list", action="store_true", help="list the template mutants and stop")
     arguments = parser.parse_args()
+    # A stopped run (kill PID) still removes its scratch copies on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     RESULTS.mkdir(exist_ok=True)
     if arguments.stages is None:
-        arguments.stages = SAMPLE_STAGES if arguments.sample else ",".join(s.name for s in STAGES)
+        arguments.stages = SAMPLE_STAGES if arguments.sample else ",".join(STAGE_NAMES)
 
     candidates = templates.all_candidates()
     if arguments.k:

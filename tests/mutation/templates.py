@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
+import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -94,6 +97,67 @@ def render_verdicts(candidates: Iterable[Candidate]) -> dict[str, str]:
             finally:
                 live.update(sources)
     return verdicts
+
+
+def differential(
+    candidates: list[Candidate], jobs: int, report: Callable[[Result], None]
+) -> list[Result]:
+    """The cheapest kill, in this process: tests/logic/test_differential.py's own check (each
+    profile's trace on the virtual clock equals the frozen reference's), with the test's own
+    functions, on the mutant's render. No scratch copy, no pytest start per mutant. A mutant
+    it kills is killed by that test; the others go on to the stages."""
+    from tests.logic.refreeze import PROFILES, reference_path, render
+    from tests.logic.test_differential import traces
+
+    node = shutil.which("node")
+    assert node, "Node.js is needed"
+    frozen = {profile: traces(node, reference_path(profile)) for profile in PROFILES}
+    sources = template_sources()
+    lock = threading.Lock()
+    results = []
+
+    with rendering(dict(sources)) as live, tempfile.TemporaryDirectory() as folder:
+
+        def check(candidate: Candidate) -> Result:
+            start = time.monotonic()
+            with lock:
+                for name, text in candidate.edits:
+                    live[name.removeprefix("templates/")] = text
+                try:
+                    modules = {profile: render(profile) for profile in PROFILES}
+                finally:
+                    live.update(sources)
+            for profile, text in modules.items():
+                module = Path(folder) / f"{candidate.id}-{profile}.mjs"
+                module.write_text(text, encoding="utf-8")
+                test = f"{DIFFERENTIAL}[{profile}]"
+                try:
+                    now = traces(node, module)
+                except (AssertionError, subprocess.TimeoutExpired) as error:
+                    return _result(
+                        candidate,
+                        Outcome("killed", "differential", f"{test}: {type(error).__name__}"),
+                    )
+                finally:
+                    module.unlink()
+                if list(now) != list(frozen[profile]) or now != frozen[profile]:
+                    return _result(candidate, Outcome("killed", "differential", test))
+            return _result(
+                candidate,
+                Outcome("survived", "differential", "", round(time.monotonic() - start, 1)),
+            )
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for future in as_completed([pool.submit(check, c) for c in candidates]):
+                result = future.result()
+                results.append(result)
+                report(result)
+    return results
+
+
+DIFFERENTIAL = (
+    "tests/logic/test_differential.py::test_current_render_behaves_as_the_frozen_reference"
+)
 
 
 @dataclass
