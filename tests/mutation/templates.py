@@ -147,11 +147,14 @@ def differential(
                 Outcome("survived", "differential", "", round(time.monotonic() - start, 1)),
             )
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pool = ThreadPoolExecutor(max_workers=jobs)
+        try:
             for future in as_completed([pool.submit(check, c) for c in candidates]):
                 result = future.result()
                 results.append(result)
                 report(result)
+        finally:  # a stopped run starts nothing more
+            pool.shutdown(wait=True, cancel_futures=True)
     return results
 
 
@@ -244,14 +247,15 @@ def run(
     for test in deselect:
         print(f"left out (fails on the unmutated source): {test}", flush=True)
     ready.set()
+    pool = ThreadPoolExecutor(max_workers=jobs)
     try:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(check, candidate) for candidate in pending]
-            for future in as_completed(futures):
-                result = future.result()
-                if result is not None:
-                    record(result)
-    finally:
+        futures = [pool.submit(check, candidate) for candidate in pending]
+        for future in as_completed(futures):
+            result = future.result()
+            if result is not None:
+                record(result)
+    finally:  # a stopped run starts nothing more, and removes its copies
+        pool.shutdown(wait=True, cancel_futures=True)
         for each in scratches:
             each.close()
     return results
