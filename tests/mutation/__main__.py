@@ -36,6 +36,7 @@ SAMPLE_PYTHON = 30
 # The sample runs the fast tier only; what only the slow tier kills is listed in survivors.toml.
 SAMPLE_STAGES = "differential,logic,fast"
 FAST_STAGES = ("differential", "logic", "fast")
+BUDGETED_STAGES = ("fast", "node", "browser")
 STAGE_NAMES = ("differential", *(stage.name for stage in STAGES))
 
 
@@ -58,9 +59,9 @@ def _print(result: templates.Result) -> None:
 
 
 def run_templates(arguments: argparse.Namespace, chosen: list[templates.Candidate]) -> Score:
-    """Stage by stage: each stage runs for the mutants every earlier stage let through. The
-    slow stages (Node, the browser) stop starting mutants after --slow-budget minutes; a
-    survivor records the last stage it got through."""
+    """Stage by stage: each stage runs for the mutants every earlier stage let through. With
+    --stage-budget, the fast, node and browser stages each stop starting mutants after that
+    many minutes; a survivor records the last stage it got through."""
     path = RESULTS / ("templates-sample.jsonl" if arguments.sample else "templates.jsonl")
     results = _load(path) if arguments.resume else {}
     if not arguments.resume:
@@ -83,7 +84,6 @@ def run_templates(arguments: argparse.Namespace, chosen: list[templates.Candidat
                                     candidate.description, verdict, "render"))  # fmt: skip
     wanted = arguments.stages.split(",")
     previous = ""
-    slow_start = None
     for index, name in enumerate(stage for stage in STAGE_NAMES if stage in wanted):
 
         def needs(c: templates.Candidate, first: bool = index == 0, after: str = previous) -> bool:
@@ -101,9 +101,8 @@ def run_templates(arguments: argparse.Namespace, chosen: list[templates.Candidat
             templates.differential(todo, arguments.jobs, record)
             continue
         deadline = None
-        if name not in FAST_STAGES:
-            slow_start = slow_start or time.monotonic()
-            deadline = slow_start + arguments.slow_budget * 60
+        if name in BUDGETED_STAGES and arguments.stage_budget:
+            deadline = time.monotonic() + arguments.stage_budget * 60
         stage = next(stage for stage in STAGES if stage.name == name)
         templates.run(todo, (stage,), arguments.jobs, None, {}, record, deadline, prefilter=False)
     results = {c.id: results[c.id] for c in chosen if c.id in results}
@@ -148,10 +147,11 @@ def main() -> int:
         "the sample: differential,logic,fast)",
     )
     parser.add_argument(
-        "--slow-budget",
+        "--stage-budget",
         type=float,
-        default=120,
-        help="minutes for the slow stages; mutants not reached stay 'past the fast tier'",
+        default=0,
+        help="minutes each of the fast, node and browser stages may start mutants for (default: "
+        "no limit); a survivor not reached records the last stage it got through",
     )
     parser.add_argument("--list", action="store_true", help="list the template mutants and stop")
     arguments = parser.parse_args()
