@@ -62,10 +62,19 @@ def run_templates(arguments: argparse.Namespace, chosen: list[templates.Candidat
     """Stage by stage: each stage runs for the mutants every earlier stage let through. With
     --stage-budget, the fast, node and browser stages each stop starting mutants after that
     many minutes; a survivor records the last stage it got through."""
-    path = RESULTS / ("templates-sample.jsonl" if arguments.sample else "templates.jsonl")
-    results = _load(path) if arguments.resume else {}
-    if not arguments.resume:
+    name = "templates-sample" if arguments.sample else "templates"
+    path = RESULTS / (
+        f"{name}.{arguments.shard.replace('/', 'of')}.jsonl" if arguments.shard else f"{name}.jsonl"
+    )
+    results = {}
+    if arguments.resume:  # every shard's results, the latest line of a mutant winning
+        for each in sorted(RESULTS.glob(f"{name}*.jsonl"), key=lambda p: p.stat().st_mtime):
+            results.update(_load(each))
+    else:
         path.unlink(missing_ok=True)
+    if arguments.shard:
+        index, count = (int(part) for part in arguments.shard.split("/"))
+        chosen = [c for number, c in enumerate(chosen) if number % count == index - 1]
 
     def record(result: templates.Result) -> None:
         results[result.id] = result
@@ -108,7 +117,7 @@ def run_templates(arguments: argparse.Namespace, chosen: list[templates.Candidat
     results = {c.id: results[c.id] for c in chosen if c.id in results}
     print(f"template mutants: {len(results)} in {time.monotonic() - start:.0f} s")
     statuses = {key: result.status for key, result in results.items()}
-    everything = not arguments.sample and not arguments.k
+    everything = not (arguments.sample or arguments.k or arguments.shard)
     order = sorted(
         results.values(), key=lambda r: (r.where.split(":")[0], int(r.where.split(":")[1]))
     )
@@ -152,6 +161,12 @@ def main() -> int:
         default=0,
         help="minutes each of the fast, node and browser stages may start mutants for (default: "
         "no limit); a survivor not reached records the last stage it got through",
+    )
+    parser.add_argument(
+        "--shard",
+        default="",
+        help="K/N: only every Nth template mutant from the Kth, into its own results file (to "
+        "split a run between two processes; --resume reads every shard's results)",
     )
     parser.add_argument("--list", action="store_true", help="list the template mutants and stop")
     arguments = parser.parse_args()

@@ -25,7 +25,9 @@ def _table(path: Path, side: str) -> dict[str, str]:
     if not path.exists():
         return {}
     data = tomllib.loads(path.read_text(encoding="utf-8")).get(side, {})
-    return {str(key): str(value.get("reason", "")) for key, value in data.items()}
+    return {
+        str(key): str(value.get("reason", value.get("area", ""))) for key, value in data.items()
+    }
 
 
 def equivalents(side: str) -> dict[str, str]:
@@ -33,7 +35,9 @@ def equivalents(side: str) -> dict[str, str]:
 
 
 def known_survivors(side: str) -> dict[str, str]:
-    return _table(SURVIVORS, side)
+    """Survivors of the last full run, and (templates) what only its slow stages killed,
+    which the sample's fast stages cannot."""
+    return {**_table(SURVIVORS, side), **_table(SURVIVORS, f"{side}-slow")}
 
 
 @dataclass
