@@ -37,6 +37,7 @@ SAMPLE_PYTHON = 30
 SAMPLE_STAGES = "differential,logic,fast"
 FAST_STAGES = ("differential", "logic", "fast")
 BUDGETED_STAGES = ("fast", "node", "browser")
+STATUSES = ("killed", "survived", "unchanged", "unrendered")
 STAGE_NAMES = ("differential", *(stage.name for stage in STAGES))
 
 
@@ -177,6 +178,7 @@ def main() -> int:
         arguments.stages = SAMPLE_STAGES if arguments.sample else ",".join(STAGE_NAMES)
 
     candidates = templates.all_candidates()
+    ids = {candidate.id for candidate in candidates}
     if arguments.k:
         key = arguments.k.lower()
         candidates = [c for c in candidates if key in c.id.lower() or key in c.description.lower()]
@@ -188,7 +190,6 @@ def main() -> int:
 
     scores: list[Score] = []
     failed = False
-    ids = {candidate.id for candidate in templates.all_candidates()}
     if arguments.sample:
         # A stale entry in either list is an error even when the sample did not draw it.
         for name, table in (("equivalents", equivalents), ("survivors", known_survivors)):
@@ -205,7 +206,12 @@ def main() -> int:
     if arguments.side in ("python", "both"):
         names = None
         if arguments.sample:
-            names = python_side.sample(python_side.generate(), SAMPLE_PYTHON, SAMPLE_SEED)
+            every = python_side.generate()
+            for name, table in (("equivalents", equivalents), ("survivors", known_survivors)):
+                for key in sorted(set(table("python")) - set(every)):
+                    print(f"{name}.toml: {key} matches no mutmut mutant: remove or update it")
+                    failed = True
+            names = python_side.sample(every, SAMPLE_PYTHON, SAMPLE_SEED)
         scores.append(run_python(arguments, names))
 
     for each in scores:
@@ -216,7 +222,11 @@ def main() -> int:
             fresh = new_survivors(each.side, survivors)
             for key in fresh:
                 print(f"  NEW SURVIVOR ({each.side}): {key}")
-            failed |= bool(fresh) or bool(each.killed_equivalents)
+            # A mutant left unchecked (mutmut could not run the tests) is a failure, not a pass.
+            unchecked = [key for key, status in each.statuses.items() if status not in STATUSES]
+            for key in unchecked:
+                print(f"  NOT RUN ({each.side}): {key} ({each.statuses[key]})")
+            failed |= bool(fresh) or bool(each.killed_equivalents) or bool(unchecked)
         else:
             failed |= (
                 each.ratio < TARGETS[each.side] or bool(each.stale) or bool(each.killed_equivalents)
