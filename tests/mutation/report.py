@@ -15,7 +15,7 @@ from . import python_side
 from .score import SURVIVORS, equivalents
 from .sites import ROOT, template_sources
 
-RESULTS = ROOT / ".mutation" / "templates.jsonl"
+RESULTS = ROOT / ".mutation"
 # The line that opens a function or method of the module, read back from the template's text
 # (for grouping a report only; the mutator itself never reads names).
 OPENER = re.compile(
@@ -44,9 +44,13 @@ def _quote(text: str) -> str:
 
 def main() -> None:
     results: dict[str, dict[str, str]] = {}
-    for line in RESULTS.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        results[row["id"]] = row
+    # Every shard's results (not the sample's), the latest line of a mutant winning.
+    for path in sorted(RESULTS.glob("templates*.jsonl"), key=lambda path: path.stat().st_mtime):
+        if "sample" in path.name:
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            results[row["id"]] = row
     sources = template_sources()
     equivalent = equivalents("templates")
     by_area: dict[str, list[dict[str, str]]] = defaultdict(list)
