@@ -32,9 +32,10 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / ".mutation"
 SAMPLE_SEED = 21
 SAMPLE_TEMPLATES = 14
-SAMPLE_PYTHON = 30
-# The sample runs the fast tier only; what only the slow tier kills is listed in survivors.toml.
-SAMPLE_STAGES = "differential,logic,fast"
+SAMPLE_PYTHON = 20
+# The sample stops after the logic stage (the fast stage's unmutated baseline alone would take
+# its budget); what only a later stage killed in the last full run is listed in survivors.toml.
+SAMPLE_STAGES = "differential,logic"
 FAST_STAGES = ("differential", "logic", "fast")
 BUDGETED_STAGES = ("fast", "node", "browser")
 STATUSES = ("killed", "survived", "unchanged", "unrendered")
@@ -154,7 +155,7 @@ def main() -> int:
         "--stages",
         default=None,
         help="template stages to run, from differential,logic,fast,node,browser (default: all; "
-        "the sample: differential,logic,fast)",
+        "the sample: differential,logic)",
     )
     parser.add_argument(
         "--stage-budget",

@@ -56,7 +56,7 @@ def main() -> None:
     by_area: dict[str, list[dict[str, str]]] = defaultdict(list)
     slow_kills = []
     for row in results.values():
-        if row["status"] == "killed" and row["stage"] in ("node", "browser"):
+        if row["status"] == "killed" and row["stage"] in ("fast", "node", "browser"):
             slow_kills.append(row)
         if row["status"] != "survived" or row["id"] in equivalent:
             continue
@@ -78,7 +78,8 @@ def main() -> None:
                 f"{_quote(row['id'])} = {{ area = {_quote(area)}, where = {_quote(row['where'])}, "
                 f"change = {_quote(row['description'])}, past = {_quote(row['stage'])} }}"
             )
-    out += ["", "# Killed only by a slow stage (Node, the browser): the sample runs the fast tier.",
+    note = "# Killed only after the logic stage (fast, node, browser): the sample stops at logic."
+    out += ["", note,
             "[templates-slow]"]  # fmt: skip
     for row in sorted(slow_kills, key=lambda r: r["id"]):
         where, by = _quote(row["where"]), _quote(row["detail"])

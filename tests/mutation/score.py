@@ -35,8 +35,8 @@ def equivalents(side: str) -> dict[str, str]:
 
 
 def known_survivors(side: str) -> dict[str, str]:
-    """Survivors of the last full run, and (templates) what only its slow stages killed,
-    which the sample's fast stages cannot."""
+    """Survivors of the last full run, and (templates) what only its stages after logic
+    killed, which the sample does not run."""
     return {**_table(SURVIVORS, side), **_table(SURVIVORS, f"{side}-slow")}
 
 
