@@ -227,7 +227,11 @@ BAD_CONFIG = '[tool.wsgen]\nqueue-limit = "lots"\n'
         (None, ["explain"], 2, "Missing argument 'CODE'"),
         (None, ["update"], 2, "Missing argument"),
     ],
-    ids=lambda value: " ".join(value) if isinstance(value, list) else None,
+    ids=lambda value: (
+        " ".join(value)
+        if isinstance(value, list)
+        else {BAD_CONFIG: "bad config", TWO_MODULES: "two modules"}.get(value)
+    ),
 )
 def test_other_commands_exit_as_documented(
     tmp_path: Path,

@@ -36,6 +36,7 @@ from generator.jsliteral import js_string
 from generator.options import OPTION_SPECS, SPECS_BY_FLAG, GeneratorOptions, OptionError
 from generator.options import build_options as build_options_under_test
 from tests.support.cli import wsgen
+from tests.support.ids import plain_id
 
 ROOT = Path(__file__).parents[2]
 MAX_MS = 2**31 - 1  # docs/options.md: no delay longer than a JavaScript timer can wait
@@ -84,7 +85,7 @@ class Edge:
     def __str__(self) -> str:
         shown = self.raw if isinstance(self.raw, bool) else repr(self.raw)[:40]
         extra = "".join(f" --{flag} {raw}" for flag, (raw, _) in self.needs.items())
-        return f"--{self.flag} {shown}{extra}"
+        return plain_id(f"--{self.flag} {shown}{extra}")
 
     @property
     def raws(self) -> dict[str, Raw]:
@@ -661,7 +662,9 @@ def test_an_edge_value_round_trips_every_way_and_changes_only_itself(edge: Edge)
             )
 
 
-@pytest.mark.parametrize(("raws", "flag"), OUTSIDE, ids=[str(raws)[:50] for raws, _ in OUTSIDE])
+@pytest.mark.parametrize(
+    ("raws", "flag"), OUTSIDE, ids=[plain_id(str(raws)[:50]) for raws, _ in OUTSIDE]
+)
 def test_a_value_past_an_edge_is_refused_every_way_and_writes_nothing(
     raws: dict[str, Raw], flag: str
 ) -> None:
