@@ -414,7 +414,15 @@ class Scenario:
         self._connections.append(connection)
         self.socket.connection = connection
         self.note("attempt", n=n, url=url)
-        if "refuse" in connection.fate:
+        if connection.fate.get("throws"):
+            # docs/drop-in.md: a WebSocket constructor that throws on an attempt after the first
+            # makes it a failed attempt: "error", then "reconnecting" with code 1006 and the
+            # error as the reason.
+            connection.ends()
+            self.socket.connection = None
+            self.note("error", readyState=self.socket.ready)
+            self._closed(ABNORMAL_CLOSURE, "Error: constructor refused", False)
+        elif "refuse" in connection.fate:
             self._server(connection, connection.fate["refuse"], "refused")
         elif not connection.fate.get("hang"):
             self._server(connection, connection.fate.get("open", 5), "opened")

@@ -107,6 +107,8 @@ export function installWorld(clock) {
         this.onopen = this.onmessage = this.onerror = this.onclose = null;
         const fate = (this.fate = attempts[Math.min(this.n, attempts.length) - 1]);
         note("attempt", { n: this.n, url });
+        // An injected WebSocket class may refuse in its constructor, as a native one does a URL.
+        if (fate.throws) throw new Error("constructor refused");
         current = this;
         if (fate.refuse !== undefined) {
           set(() => {

@@ -291,7 +291,10 @@ def _opened(
 
 REFUSED = st.fixed_dictionaries({"refuse": _odd_ms(1, 100)})
 HANGS = st.just({"hang": True})
-OUTAGES = st.lists(st.one_of(REFUSED, REFUSED, HANGS), min_size=1, max_size=7)
+# An injected WebSocket class that throws in its constructor; never the first attempt, whose
+# throw reaches `new ReconnectingSocket` as a native constructor's does.
+THROWS = st.just({"throws": True})
+OUTAGES = st.lists(st.one_of(REFUSED, REFUSED, HANGS, THROWS), min_size=1, max_size=7)
 
 
 @cache

@@ -1,5 +1,6 @@
-"""The disagreements the model of the docs found, kept as fixed stories so that every run checks
-them whatever examples the properties draw (tests/logic/test_model.py)."""
+"""The disagreements the model of the docs found, and stories a surviving mutant showed no drawn
+example told, kept as fixed stories so that every run checks them whatever examples the
+properties draw (tests/logic/test_model.py)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ FINDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "attempts": [{"open": 1, "answer": [1000, "ok"]}],
             "actions": [{"at": 2, "do": "close", "code": 4000, "reason": "bye"}],
         },
+    ),
+    # A constructor that throws on a retry fails that attempt; a mutant that let the error
+    # escape the retry's timer (no reconnect ever again) survived every drawn story.
+    "a constructor that throws on a retry": (
+        {"restart-delay": "100ms-200ms"},
+        {"attempts": [{"open": 1, "close": [10, 1012]}, {"throws": True}, {"open": 3}]},
     ),
 }
 

@@ -587,7 +587,7 @@ var Live = (function () {
       const options = this.#settings;
       const openedAt = this.#openedAt;
       clearTimeout(this.#timer);
-      if (this.#socket) detach(this.#socket);
+      // Nothing more comes from this socket: it fired "close", or #abandon let go of it.
       this.#socket = null;
       this.#failedInARow = openedAt ? 0 : this.#failedInARow + 1;
       if (openedAt && Date.now() - openedAt >= options.stableAfter) {
