@@ -1,7 +1,8 @@
 """The `wsgen` command line: parse, call the generator, report. No rendering logic lives here.
 
-Exit codes: 0 done (or, with --check, everything current); 1 something needs you (a file would
-change, or wsgen refused to overwrite one); 2 a usage error, with nothing written.
+Exit codes (generator/exit_codes.py states them for the help and the docs): 0 done (or, with
+--check or --diff, everything current); 1 something needs you (a file would change, or wsgen
+refused to overwrite one); 2 a usage error, with nothing written.
 """
 
 # No `from __future__ import annotations`: typer would then eval every parameter's annotation
@@ -27,6 +28,7 @@ from .config import (
     project_config,
     resolve_targets,
 )
+from .exit_codes import summary as exit_codes_summary
 from .files import printable
 from .help_layout import WholeHelpCommand
 from .options import (
@@ -215,7 +217,7 @@ def _show(text: str) -> None:
 
 # --- generate ------------------------------------------------------------------------------
 
-GENERATE_EXAMPLES = """
+GENERATE_EXAMPLES = f"""
 **Examples**
 
 * `wsgen generate` writes every target of the config file (or output/reconnecting-socket.js
@@ -233,8 +235,8 @@ socket.cjs and socket.iife.js, each with its .d.ts.
 * `wsgen generate --out -` prints the module to stdout.
 
 Durations take a unit: 250ms, 2s, 1.5s, 1m. Config: `[tool.wsgen]` in
-pyproject.toml, keys named like the flags; flags win over it. Exit codes: 0 done or current,
-1 would change or refused to overwrite, 2 usage error.
+pyproject.toml, keys named like the flags; flags win over it. Exit codes:
+{exit_codes_summary()}.
 """
 
 
@@ -263,7 +265,12 @@ def generate(
         ),
     ] = False,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Write nothing; print a unified diff of each change.")
+        bool,
+        typer.Option(
+            "--diff",
+            help="Write nothing; print a unified diff of each change; exit 1 when a file would "
+            "change.",
+        ),
     ] = False,
     force: Annotated[
         bool,
@@ -371,7 +378,7 @@ def _shell_word(word: str) -> str:
 
 # --- update --------------------------------------------------------------------------------
 
-UPDATE_EXAMPLES = """
+UPDATE_EXAMPLES = f"""
 **Examples**
 
 * `wsgen update src/vendor/reconnecting-socket.js` after upgrading wsgen: the same options,
@@ -380,7 +387,8 @@ the new generator.
 * `wsgen update --check src/vendor/*.js` exits 1 when a file would change.
 
 The options come from line 2 of each file, which wsgen wrote there; hand edits below it are
-replaced. A file without that header is refused and left as it is.
+replaced. A file without that header is refused and left as it is. Exit codes:
+{exit_codes_summary()}.
 """
 
 
@@ -395,7 +403,12 @@ def update(
         bool, typer.Option("--check", help="Write nothing; exit 1 when a file would change.")
     ] = False,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Write nothing; print a unified diff of each change.")
+        bool,
+        typer.Option(
+            "--diff",
+            help="Write nothing; print a unified diff of each change; exit 1 when a file would "
+            "change.",
+        ),
     ] = False,
 ) -> None:
     """Re-render generated files from the options recorded in their own header."""

@@ -22,14 +22,16 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .files import printable, read_bytes_if_any
 from .formats import chosen_by_ending, contradiction
 from .limits import MAX_CONFIG_BYTES, MAX_NESTING, MAX_TARGETS
-from .options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options
+from .options import SPECS_BY_FLAG, GeneratorOptions, OptionError, build_options, parse_values
 
 PYPROJECT = "pyproject.toml"
 OUT_KEY = "out"
@@ -52,6 +54,9 @@ class ConfiguredTarget(NamedTuple):
     options: GeneratorOptions
     where: str
     """Where it was declared, for messages: `pyproject.toml: [[tool.wsgen.targets]] #2`."""
+    format_from_out: bool = False
+    """No key named the format: the ending of `out` chose it, so it goes when --out replaces
+    that `out`."""
 
 
 class ProjectConfig(NamedTuple):
@@ -152,7 +157,7 @@ def _targets(path: Path, table: dict[str, Any], name: str) -> list[ConfiguredTar
     declared = table.get(TARGETS_KEY)
     shared = {key: value for key, value in table.items() if key != TARGETS_KEY}
     if declared is None:
-        return [_target(path, shared, name, GeneratorOptions(), format_given=False)]
+        return [_target(path, {}, shared, name)]
     prefix = f"[[{name.strip('[]')}.{TARGETS_KEY}]]" if name != "top level" else "[[targets]]"
     if not isinstance(declared, list) or not declared:
         raise ConfigError(f"{path}: {name} {TARGETS_KEY}: expected one or more {prefix} tables")
@@ -160,15 +165,17 @@ def _targets(path: Path, table: dict[str, Any], name: str) -> list[ConfiguredTar
         raise ConfigError(f"{path}: {name} {TARGETS_KEY}: at most {MAX_TARGETS} targets")
     if OUT_KEY in shared:
         raise ConfigError(f"{path}: {name} {OUT_KEY}: with targets, each {prefix} sets its own")
-    base = _options(path, name, shared, GeneratorOptions(), allow_out=False)
-    format_given = FORMAT_KEY in shared
+    # Each shared value is checked here, so its error names the shared table; the rules between
+    # options only for each target, on the options it is made with: a target may complete or
+    # override what the shared keys alone would not allow (--global-name for an iife target).
+    _check_values(path, name, shared)
     targets: list[ConfiguredTarget] = []
     declared_at: dict[Path, str] = {}
     for number, entry in enumerate(declared, start=1):
         where = f"{prefix} #{number}"
         if not isinstance(entry, dict):
             raise ConfigError(f"{path}: {where}: expected a table of options")
-        target = _target(path, entry, where, base, format_given=format_given)
+        target = _target(path, shared, entry, where)
         if target.out is not None and target.out in declared_at:
             raise ConfigError(
                 f"{path}: {where} {OUT_KEY}: {str(target.out)!r} is already the output of "
@@ -181,39 +188,52 @@ def _targets(path: Path, table: dict[str, Any], name: str) -> list[ConfiguredTar
 
 
 def _target(
-    path: Path, values: dict[str, Any], where: str, base: GeneratorOptions, *, format_given: bool
+    path: Path, shared: dict[str, Any], own: dict[str, Any], where: str
 ) -> ConfiguredTarget:
-    out = _out(path, where, values[OUT_KEY]) if OUT_KEY in values else None
+    """A target made with the shared keys, each replaced by the target's own key if it has one."""
+    out = _out(path, where, own[OUT_KEY]) if OUT_KEY in own else None
+    values = {**shared, **own}
     implied = None if out is None else chosen_by_ending(out)
-    if implied is not None and FORMAT_KEY not in values and not format_given:
+    from_out = implied is not None and FORMAT_KEY not in values
+    if from_out:
         values = {**values, FORMAT_KEY: str(implied)}
-    options = _options(path, where, values, base, allow_out=True)
+    options = _options(path, where, values)
     problem = None if out is None else contradiction(out, options.formats)
     if problem:
         raise ConfigError(f"{_named(path)}: {where} {OUT_KEY}: {problem}")
-    return ConfiguredTarget(out, options, f"{path}: {where}")
+    return ConfiguredTarget(out, options, f"{path}: {where}", format_from_out=from_out)
 
 
-def _options(
-    path: Path,
-    where: str,
-    values: Mapping[str, Any],
-    base: GeneratorOptions,
-    *,
-    allow_out: bool,
-) -> GeneratorOptions:
+def _flags(path: Path, where: str, values: Mapping[str, Any], *, allow_out: bool) -> dict[str, Any]:
+    """`values` less `out`; ConfigError for a key that is no option."""
     known = [*SPECS_BY_FLAG, *([OUT_KEY] if allow_out else [])]
-    flags = {key: value for key, value in values.items() if key != OUT_KEY}
     for key in values:
         if key not in known:
             raise ConfigError(
                 f"{path}: {where} {_quoted(key)}: unknown key{_suggestion(key, known)}"
             )
+    return {key: value for key, value in values.items() if key != OUT_KEY}
+
+
+@contextmanager
+def _named_as(path: Path, where: str) -> Iterator[None]:
+    """An OptionError inside becomes a ConfigError naming the file, the table and the key."""
     try:
-        return build_options(flags, base)
+        yield
     except OptionError as error:
         message = str(error).removeprefix(f"--{error.flag}: ")
         raise ConfigError(f"{path}: {where} {error.flag}: {message}") from None
+
+
+def _check_values(path: Path, where: str, values: Mapping[str, Any]) -> None:
+    """Each of the shared keys on its own: a key that is no option, or a bad value."""
+    with _named_as(path, where):
+        parse_values(_flags(path, where, values, allow_out=False))
+
+
+def _options(path: Path, where: str, values: Mapping[str, Any]) -> GeneratorOptions:
+    with _named_as(path, where):
+        return build_options(_flags(path, where, values, allow_out=True))
 
 
 def _quoted(key: str) -> str:
@@ -306,7 +326,12 @@ def resolve_targets(
         )
     targets = []
     for target in config.targets:
-        options = build_options(flags, target.options)
+        base = target.options
+        if out_path is not None and target.format_from_out:
+            # The format came with the `out` that --out replaces (a.cjs), not from a key;
+            # `--out -` names no file, so it prints what the config's `out` would hold.
+            base = replace(base, formats=GeneratorOptions().formats)
+        options = build_options(flags, base)
         flag = FORMAT_KEY if FORMAT_KEY in flags or out_path is None else "out"
         _check_ending(out_path or target.out, options, flag)
         if out is None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .codes import CLOSE_CODES
+from .exit_codes import table_markdown as exit_codes_markdown
 from .options import OPTION_SPECS, GeneratorOptions
 from .policy import describe_action
 
@@ -83,6 +84,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "codes": policy_table_markdown,
     "flags": flags_table_markdown,
     "shutdown-codes": shutdown_codes_markdown,
+    "exit-codes": exit_codes_markdown,
     "bench-targets": bench_section("Targets"),
     "bench-size": bench_section("Size"),
     "bench-throughput": bench_section("Throughput"),
@@ -93,6 +95,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
 # Which generated sections each documentation file holds, relative to the repository root.
 DOCS = {
     "docs/options.md": ("flags",),
+    "docs/cli.md": ("exit-codes",),
     "docs/close-codes.md": ("codes",),
     "docs/servers.md": ("shutdown-codes",),
     "docs/benchmarks.md": (

@@ -81,6 +81,15 @@ class GeneratorOptions:
         """Every option under its flag name, in the form `build_options` reads back."""
         return {spec.flag: spec.format(getattr(self, spec.field)) for spec in OPTION_SPECS}
 
+    def recorded_flags(self) -> dict[str, Any]:
+        """The options a generated file's header records: every one, except a feature that is
+        off and is recorded only when on (`OptionSpec.recorded_off`)."""
+        flags = self.to_flags()
+        for spec in OPTION_SPECS:
+            if not spec.recorded_off and not getattr(self, spec.field):
+                del flags[spec.flag]
+        return flags
+
     def __repr__(self) -> str:
         return f"GeneratorOptions({self.to_flags()!r})"
 
@@ -101,14 +110,6 @@ def _optional_identifier(value: Any) -> str | None:
     if not isinstance(value, str):
         raise ValueError(f"expected a JavaScript identifier, got {value!r}")
     return check_identifier(value)
-
-
-def _boolean(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise ValueError(f"expected true or false, got {value!r}")
 
 
 def _number(value: Any) -> str | int | float:
@@ -138,6 +139,10 @@ class OptionSpec(NamedTuple):
     feature: bool = False
     """An optional feature the templates switch on (`features.<field>`): off emits none of its
     code."""
+    recorded_off: bool = True
+    """Whether the header records it at its default. False for a feature added off by default:
+    left off, a file holds not one byte of it, its header line included, so it is the file a
+    wsgen without the feature wrote (a header that omits an option means its default)."""
 
 
 # In the order of --help, the docs and the module's DEFAULTS block.
@@ -186,7 +191,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         lambda value: parse_count(value, maximum=MAX_COUNT, unlimited="unlimited"),
         lambda value: "unlimited" if value is None else value,
         "N",
-        "Reconnection attempts before giving up, or 'unlimited'.",
+        "Reconnection attempts in a row before giving up (counted since the last connection "
+        "that stayed open --stable-after, or reconnect()), or 'unlimited'.",
         js_names=("maxRetries",),
     ),
     OptionSpec(
@@ -270,8 +276,8 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "types",
         "types",
-        _boolean,
-        lambda value: value,
+        parse_switch,
+        format_switch,
         "",
         "Also write a .d.ts beside each JavaScript output (esm, cjs, iife).",
     ),
@@ -377,6 +383,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "In browsers: sockets with the same URL, in every tab of one origin, share one "
         "connection, which one tab holds and another takes over when that tab goes.",
         feature=True,
+        recorded_off=False,
     ),
 )
 
@@ -404,6 +411,15 @@ def build_options(
 ) -> GeneratorOptions:
     """Validate `values` (flag name → raw value) over `base`; raise OptionError on the first
     bad one."""
+    options = replace(base or GeneratorOptions(), **parse_values(values))
+    _check_consistent(options, set(values))
+    return options
+
+
+def parse_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Each of `values` (flag name → raw value) parsed, by field name; OptionError on the first
+    bad one. No rule between options is checked here: a config's shared keys are checked with
+    each target's own, as the options that target is made with (`build_options`)."""
     changes: dict[str, Any] = {}
     for flag, raw in values.items():
         spec = SPECS_BY_FLAG.get(flag)
@@ -417,9 +433,7 @@ def build_options(
             # Config files and headers can carry tables, arrays, nulls and numbers no float
             # holds; the parsers speak only text, numbers and (for codes) lists.
             raise OptionError(flag, f"unsupported value {_shown(raw)}") from None
-    options = replace(base or GeneratorOptions(), **changes)
-    _check_consistent(options, set(values))
-    return options
+    return changes
 
 
 def _shown(raw: Any) -> str:

@@ -161,7 +161,7 @@ def render_binding(
 def _context(options: GeneratorOptions, format: Format) -> dict[str, Any]:
     return {
         "version": __version__,
-        "header_options": options.to_flags(),
+        "header_options": options.recorded_flags(),
         "defaults": default_settings(options),
         "policy": policy_lines(options),
         "class_name": options.class_name,

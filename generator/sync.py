@@ -54,6 +54,7 @@ class Report:
     """What one sync found and did; its `return_code` is the command's exit code."""
 
     check: bool
+    """--check or --diff (or both): nothing is written, and a stale file is the verdict."""
     files: int = 0
     stale: int = 0
     refused: int = 0
@@ -61,7 +62,8 @@ class Report:
 
     @property
     def return_code(self) -> int:
-        """1 when something needs the user: a refusal, or (with --check) a stale file."""
+        """1 when something needs the user: a refusal, or (with --check or --diff) a file that
+        would change, as diff(1) and `git diff --exit-code` do (generator/exit_codes.py)."""
         if self.refused or (self.check and self.stale):
             return 1
         return 0
@@ -136,7 +138,7 @@ def sync(
     a refusal writes none. `command` is the user's own command line (without --check, --diff,
     --force), which the hints repeat: the command that fixes what --check found, or what to do
     after a refusal."""
-    report = Report(check=check, files=len(planned))
+    report = Report(check=check or diff, files=len(planned))
     verdicts = [(plan, _inspect(plan)) for plan in planned]
     stale = [(plan, verdict) for plan, verdict in verdicts if not verdict.is_current]
     report.stale = len(stale)

@@ -12,6 +12,7 @@ import pytest
 from generator.options import build_options
 from generator.render import render_module
 from tests.support.browser import launched_browser
+from tests.support.ids import needs_escaping
 from tests.support.lateness import allow
 from tests.support.node import ensure_node_packages
 
@@ -35,10 +36,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     so two soaks or storms never load the machine at the same time. Runs before xdist reads
     the groups (`--dist loadgroup` in pyproject)."""
     for item in items:
+        _refuse_an_id_pytest_escapes(item)
         if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("heavy") or item.get_closest_marker("servers"):
             item.add_marker(pytest.mark.xdist_group("heavy"))
+
+
+def _refuse_an_id_pytest_escapes(item: pytest.Item) -> None:
+    """A parametrize mark's own ids must be plain (tests/support/ids.py): pytest keeps them
+    escaped on the mark and escapes them again in a second session in the same process, which
+    is how mutmut runs the suite, so mutmut could no longer name the test."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or not needs_escaping(callspec.id):
+        return
+    marks = item.iter_markers("parametrize")
+    if any("ids" in mark.kwargs or len(mark.args) >= 4 for mark in marks):
+        raise pytest.UsageError(
+            f"{item.nodeid}: a parametrize id pytest escapes; build it with "
+            "tests.support.ids.plain_id (a second collection in one process escapes it again)"
+        )
 
 
 @pytest.fixture

@@ -54,6 +54,7 @@ class App:
         page.goto(url)
         page.wait_for_function("window.harness !== undefined")
         self.baseline = self.page.evaluate("() => leftRunning()")
+        self.seen = 0  # states before this index were passed by an earlier wait_state
 
     def mount(self, url: str, strict: bool = False) -> None:
         self.page.evaluate("([url, strict]) => harness.mount(url, strict)", [url, strict])
@@ -94,14 +95,27 @@ class App:
         return state
 
     def wait_state(self, condition: str, timeout: float = 10) -> dict[str, Any]:
-        """Wait until `condition`, JavaScript over `s` (the hook's state), holds; the state it
-        held in, read in the same evaluation (a second read could already see the next state,
-        such as the reconnect that follows a short restart window)."""
+        """Wait until the binding renders a state in which `condition`, JavaScript over `s` (the
+        hook's state), holds, and return that state. States are searched in the order they were
+        rendered, from just after the one the previous wait returned: a short-lived state (the
+        pending reconnect of a short restart window) is found even when the next one has
+        already replaced it by the time the test looks."""
         handle = self.page.wait_for_function(
-            f"(() => {{ const s = window.socketState; return !!s && ({condition}) && s; }})()",
+            """([condition, start]) => {
+              const holds = new Function("s", `return !!s && (${condition});`);
+              const states = window.socketStates;
+              for (let index = start; index < states.length; index++) {
+                if (holds(states[index])) return { index, state: states[index] };
+              }
+              return false;
+            }""",
+            arg=[condition, self.seen],
             timeout=timeout * 1000,
+            polling=20,
         )
-        state: dict[str, Any] = handle.json_value()
+        found: dict[str, Any] = handle.json_value()
+        self.seen = found["index"] + 1
+        state: dict[str, Any] = found["state"]
         return state
 
     def left_running(self) -> dict[str, Any]:

@@ -6,12 +6,12 @@ import { useReconnectingSocket } from "./reconnecting-socket.react.js";
 
 function Probe({ url, settings }) {
   const socket = useReconnectingSocket(url, settings);
-  window.socketState = {
+  recordSocketState({
     readyState: socket.readyState,
     lastMessage: socket.lastMessage && socket.lastMessage.data,
     lastClose: socket.lastClose,
     reconnect: socket.reconnect,
-  };
+  });
   window.socketSend = socket.send;
   window.socketClose = socket.close;
   return null;

@@ -9,12 +9,12 @@ const Probe = defineComponent({
   setup() {
     const socket = useReconnectingSocket(url);
     watchEffect(() => {
-      window.socketState = {
+      recordSocketState({
         readyState: socket.readyState.value,
         lastMessage: socket.lastMessage.value && socket.lastMessage.value.data,
         lastClose: socket.lastClose.value,
         reconnect: socket.reconnect.value,
-      };
+      });
     });
     window.socketSend = socket.send;
     window.socketClose = socket.close;

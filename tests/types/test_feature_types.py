@@ -3,6 +3,7 @@ them, and refuses it when the features are trimmed away."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from generator.formats import Format
 from generator.options import build_options
 from generator.outputs import plan_outputs
 from generator.render import render_declarations, render_module
-from tests.golden.test_trimming import EVERY_FEATURE_OFF
+from tests.golden.test_trimming import EVERY_FEATURE_OFF, OPTIONAL_FEATURES
 from tests.support.tools import TYPES_DIR, run_prettier_check, run_tsc
 
 pytestmark = pytest.mark.tools
@@ -66,4 +67,20 @@ def test_every_feature_profile_passes_prettier_check(tmp_path: Path, flags: dict
     for output in outputs:
         output.path.write_text(output.render(options), encoding="utf-8")
     result = run_prettier_check([output.path for output in outputs])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_combination_of_features_passes_prettier_check(tmp_path: Path) -> None:
+    """Where Prettier breaks a line depends on the code around it: a feature switched off can
+    leave a neighbour short enough for one line. Every combination, in every format, in one
+    Prettier run."""
+    files = []
+    for index, combination in enumerate(itertools.product(*OPTIONAL_FEATURES.values())):
+        flags = dict(zip(OPTIONAL_FEATURES, combination, strict=True))
+        options = build_options({**flags, "format": "esm,cjs,iife,ts", "types": "true"})
+        for output in plan_outputs(options, tmp_path / f"socket-{index}.js"):
+            output.path.write_text(output.render(options), encoding="utf-8")
+            files.append(output.path)
+    assert len(files) == 2 ** len(OPTIONAL_FEATURES) * 7  # 4 formats and 3 .d.ts each
+    result = run_prettier_check(files)
     assert result.returncode == 0, result.stdout + result.stderr

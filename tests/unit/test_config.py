@@ -161,6 +161,14 @@ BAD_CONFIGS = [
         '[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "a.js"\n[[tool.wsgen.targets]]\nqueue = 1\n',
         "[[tool.wsgen.targets]] #2 queue: unknown key; did you mean 'queue-limit'?",
     ),
+    (
+        '[tool.wsgen]\nqueue-limit = "lots"\n[[tool.wsgen.targets]]\nout = "a.js"\n',
+        "[tool.wsgen] queue-limit: expected a whole number",  # the shared key, not the target
+    ),
+    (
+        '[tool.wsgen]\nqueue = 1\n[[tool.wsgen.targets]]\nout = "a.js"\n',
+        "[tool.wsgen] queue: unknown key; did you mean 'queue-limit'?",
+    ),
     ("[tool.wsgen\n", "not valid TOML"),
 ]
 
@@ -266,3 +274,60 @@ def test_a_plain_js_out_keeps_the_configs_format(
     cjs = wsgen("generate", "--out", "public/socket.cjs")
     assert cjs.exit_code == 0, cjs.stderr
     assert '"format": "cjs"' in (tmp_path / "public" / "socket.cjs").read_text().split("\n")[1]
+
+
+@pytest.mark.parametrize(
+    ("shared", "own", "merged"),
+    [
+        ('global-name = "Live"', 'format = "iife"', None),
+        ('backoff-max = "500ms"', 'backoff-initial = "100ms"', None),
+        ('heartbeat-timeout = "5s"', 'heartbeat = "1s"', None),
+        ('class-name = "require"\nformat = "cjs"', 'format = "esm"', 'class-name = "require"'),
+    ],
+)
+def test_shared_keys_are_checked_with_each_targets_own_not_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared: str, own: str, merged: str | None
+) -> None:
+    """The docs: a target's options are checked together, wherever each came from. Shared keys
+    that a target completes (or overrides) were once refused on their own."""
+    split = f'[tool.wsgen]\n{shared}\n[[tool.wsgen.targets]]\nout = "split.js"\n{own}\n'
+    enter_project(tmp_path, monkeypatch, split)
+    assert wsgen("generate").exit_code == 0
+    merged = merged or shared  # the shared keys the target's own leave in place
+    together = f'[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "together.js"\n{merged}\n{own}\n'
+    (tmp_path / "pyproject.toml").write_text(together)
+    assert wsgen("generate").exit_code == 0
+    split_text = (tmp_path / "split.js").read_text(encoding="utf-8")
+    assert split_text == (tmp_path / "together.js").read_text(encoding="utf-8")
+
+
+def test_shared_keys_a_target_leaves_incomplete_name_that_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = (
+        '[tool.wsgen]\nheartbeat-timeout = "5s"\n'
+        '[[tool.wsgen.targets]]\nout = "a.js"\nheartbeat = "1s"\n'
+        '[[tool.wsgen.targets]]\nout = "b.js"\n'
+    )
+    enter_project(tmp_path, monkeypatch, config)
+    result = wsgen("generate")
+    assert result.exit_code == 2
+    assert "[[tool.wsgen.targets]] #2 heartbeat-timeout: has no effect without" in result.stderr
+    assert not (tmp_path / "a.js").exists()
+
+
+def test_out_flag_drops_the_format_the_replaced_out_chose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`out = "a.cjs"` chose cjs by its ending; `--out b.js` replaces that out, and with it the
+    reason for cjs: b.js is what --out b.js writes without a config, an ES module. A format
+    named by a key stays; `--out -` names no file and prints what the config's out holds."""
+    enter_project(tmp_path, monkeypatch, '[tool.wsgen]\nout = "a.cjs"\nqueue-limit = 3\n')
+    assert wsgen("generate", "--out", "b.js").exit_code == 0
+    assert recorded_flags(tmp_path / "b.js")["format"] == "esm"
+    assert recorded_flags(tmp_path / "b.js")["queue-limit"] == 3
+    printed = read_header(wsgen("generate", "--out", "-").stdout)
+    assert printed is not None and printed.flags["format"] == "cjs"
+    (tmp_path / "pyproject.toml").write_text('[tool.wsgen]\nout = "a.cjs"\nformat = "cjs"\n')
+    assert wsgen("generate", "--out", "c.js").exit_code == 0
+    assert recorded_flags(tmp_path / "c.js")["format"] == "cjs"

@@ -142,3 +142,10 @@ def test_string_literals_are_one_line_and_html_safe(text: str) -> None:
     assert "\n" not in literal and "\r" not in literal and "\u2028" not in literal
     assert not re.search("[<>&]", literal)
     assert literal[0] == literal[-1] and literal[0] in "\"'"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("on", True), ("off", False), ("No", False)])
+def test_types_reads_the_words_every_switch_reads(raw: str, expected: bool) -> None:
+    """docs/cli.md: a config gives a switch as true/false or "on"/"off"; --types/--no-types is
+    a switch like the others, though it picks files rather than code."""
+    assert build_options({"types": raw}).types is expected

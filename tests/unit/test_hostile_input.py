@@ -175,7 +175,6 @@ ORACLE_FLAGS = {
     "framework",
     "heartbeat", "heartbeat-timeout", "heartbeat-message",
     "network-aware", "retry-hint", "reconnect-hook", "url-provider", "manual-reconnect",
-    "share-tabs",
 }  # fmt: skip
 
 
@@ -253,7 +252,6 @@ FEATURE_SWITCHES = [
     "reconnect-hook",
     "url-provider",
     "manual-reconnect",
-    "share-tabs",
 ]
 # Heartbeat messages: hostile text within the limit (55 columns as a JS literal) and beyond it.
 messages = st.one_of(
@@ -665,21 +663,20 @@ def test_every_global_the_template_reads_is_refused_as_a_class_name() -> None:
         check=True,
     )
     node_globals = set(json.loads(listed.stdout)) | {"window", "document", "self", "navigator"}
-    folder = Path(__file__).parents[2] / "templates" / "reconnecting-socket"
-    template = "\n".join(path.read_text() for path in sorted(folder.glob("*.js.j2")))
+    # The module as generated, every feature in, each format: what it reads, not its template.
+    every_feature = build_options(
+        {"heartbeat": "30s", "share-tabs": "on", "format": "esm,cjs,iife,ts"}
+    )
+    rendered = "\n".join(render_module(every_feature, fmt) for fmt in every_feature.formats)
     code = "\n".join(
-        line.split("//")[0] for line in template.splitlines() if not line.lstrip().startswith("*")
+        line.split("//")[0] for line in rendered.splitlines() if not line.lstrip().startswith("*")
     )
-    # Jinja's own text (a method's doc, a `set`) is no JavaScript; what it puts in the code is
-    # a thrown error's class (`raise("DOMException", ...)`) and the base class (`set base`).
-    emitted = r'(?:raise\(|set base = )"(\w+)"'
-    code = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", code) + " ".join(
-        f"new {name}" for name in re.findall(emitted, template)
-    )
-    # Free references: `Name.x`, `Name(`, `new Name`, `extends Name`, not `object.Name`.
-    referenced = r"(?<![.\w$])([A-Za-z_$][\w$]*)(?=\s*[.(])"
-    constructed = r"(?:new|extends)\s+([A-Za-z_$][\w$]*)"
-    names = (set(re.findall(referenced, code)) | set(re.findall(constructed, code))) & node_globals
+    # Free references: `Name.x`, `Name(`, `new Name`, `extends Name` (a JSDoc cast between),
+    # not `object.Name`.
+    referenced = r"(?<![.\w$#])([A-Za-z_$][\w$]*)(?=\s*[.(])"
+    constructed = r"(?:new|extends)\s+(?:/\*\*.*?\*/\s*\()?([A-Za-z_$][\w$]*)"
+    found = (re.findall(pattern, code) for pattern in (referenced, constructed))
+    names = set().union(*found) & node_globals
     assert {"Math", "Object", "setTimeout", "EventTarget", "DOMException"} <= names, names
     accepted = [name for name in sorted(names) if _is_identifier(name)]
     assert accepted == [], "these would shadow a global the module uses"

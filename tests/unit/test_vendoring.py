@@ -86,7 +86,7 @@ def test_check_exits_0_when_current_and_says_so(project: Path) -> None:
 def test_check_and_diff_write_nothing(project: Path) -> None:
     for flags in (["--check"], ["--diff"], ["--check", "--diff"]):
         result = wsgen("generate", "--out", "socket.js", *flags)
-        assert result.exit_code == (1 if "--check" in flags else 0)
+        assert result.exit_code == 1, "a missing file would change, under --check or --diff"
         assert not (project / "socket.js").exists()
 
 
@@ -172,7 +172,7 @@ def test_check_names_the_command_that_fixes_what_it_found(
 def test_diff_is_a_unified_diff_on_stdout_that_git_apply_applies(project: Path) -> None:
     wsgen("generate", "--out", "socket.js")
     result = wsgen("generate", "--out", "socket.js", "--restart-delay", "2s-3s", "--diff")
-    assert result.exit_code == 0
+    assert result.exit_code == 1, "as diff(1) and git diff --exit-code: 1 when it would change"
     assert result.stdout.startswith("--- socket.js\n+++ socket.js\n@@ ")
     assert "-  restartDelayMin: 1000, // --restart-delay\n" in result.stdout
     assert "+  restartDelayMin: 2000, // --restart-delay\n" in result.stdout

@@ -282,10 +282,7 @@ export class ReconnectingSocket extends EventTarget {
    * now; never a wait the server asked for (a restart window, 1013, a hint), only a backoff.
    */
   #wake = (event: Event) => {
-    const waiting =
-      !this.#socket &&
-      !this.#waitIsTheServers &&
-      this.#readyState === CONNECTING;
+    const waiting = !this.#noWakeUp && this.#readyState === CONNECTING;
     if (waiting && (event.type === "online" || !document.hidden)) {
       clearTimeout(this.#timer);
       // A member's wake-up goes to the holder, whose connection decides as it would for its own.
@@ -293,8 +290,11 @@ export class ReconnectingSocket extends EventTarget {
       this.#connect();
     }
   };
-  /** The pending retry waits as the server asked, so no wake-up cuts it short. */
-  #waitIsTheServers: boolean | undefined;
+  /**
+   * No wake-up may cut what is pending short: an attempt under way, or a wait the
+   * server asked for.
+   */
+  #noWakeUp: boolean | undefined;
   /** When the last message arrived (Date.now()). */
   #lastMessageAt: number = 0;
   /** A heartbeat was sent and nothing has arrived since. */
@@ -509,6 +509,8 @@ export class ReconnectingSocket extends EventTarget {
    * later, any failure to start is a failed attempt.
    */
   #connect(first?: boolean): void {
+    // An attempt under way (a URL function still answering included): no wake-up cuts it.
+    this.#noWakeUp = true;
     // A handshake that never completes would hold CONNECTING forever; give it up.
     const timer = (this.#timer = setTimeout(
       () => this.#abandon("connect timeout"),
@@ -630,7 +632,7 @@ export class ReconnectingSocket extends EventTarget {
     const options = this.#settings;
     const openedAt = this.#openedAt;
     clearTimeout(this.#timer);
-    if (this.#socket) detach(this.#socket);
+    // Nothing more comes from this socket: it fired "close", or #abandon let go of it.
     this.#socket = null;
     this.#failedInARow = openedAt ? 0 : this.#failedInARow + 1;
     if (openedAt && Date.now() - openedAt >= options.stableAfter) {
@@ -673,13 +675,14 @@ export class ReconnectingSocket extends EventTarget {
       delay === undefined &&
       /(?:^|[\s;,])retry-after=(\d+(?:\.\d+)?)(?![^\s;,])/i.exec(reason);
     // No delay chosen yet by the app: the policy's, or the server's.
-    delay ??= this.#reconnectDelay(action, hint);
-    delay = Math.round(Math.max(0, delay));
+    delay = Math.round(
+      Math.max(0, delay ?? this.#reconnectDelay(action, hint)),
+    );
     this.#reconnectAttempt += 1;
     this.#readyState = CONNECTING;
     // A wait the server asked for (a restart window, 1013, a hint) no wake-up cuts short; a
     // delay from the app's hook made the action "retry" above.
-    this.#waitIsTheServers = action !== "retry" || !!hint;
+    this.#noWakeUp = action !== "retry" || !!hint;
     this.#timer = setTimeout(() => this.#retry(), delay);
     this.#emit("reconnecting", {
       code,
@@ -763,7 +766,7 @@ export class ReconnectingSocket extends EventTarget {
   #retry(): void {
     if (globalThis.navigator?.onLine === false) {
       // The server's wait is over; the network's may end at the next "online".
-      this.#waitIsTheServers = false;
+      this.#noWakeUp = false;
       this.#timer = setTimeout(
         () => this.#connect(),
         this.#settings.backoffMax,

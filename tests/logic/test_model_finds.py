@@ -1,0 +1,71 @@
+"""The disagreements the model of the docs found, and stories a surviving mutant showed no drawn
+example told, kept as fixed stories so that every run checks them whatever examples the
+properties draw (tests/logic/test_model.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from generator.options import build_options
+from tests.logic.model import first_difference, observed, predict, settings_of
+from tests.logic.scenarios import Case
+from tests.support.batch import LogicBatch
+
+pytestmark = pytest.mark.logic
+
+FINDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    # A WebSocket closed while connecting fires "error" then "close", both seeing readyState
+    # CLOSED (Chromium does); the module fired "error" while still CLOSING.
+    "close() while connecting: error sees CLOSED": (
+        {},
+        {"attempts": [{"hang": True}], "actions": [{"at": 10, "do": "close"}]},
+    ),
+    # A wake-up (online, a page shown) cuts a pending backoff, never an attempt under way; while
+    # a URL function was answering, the module called it again and dropped the first attempt.
+    "a wake-up leaves a URL function answering": (
+        {},
+        {
+            "url": {"provider": [{"ms": 99}]},
+            "globals": {"online": False, "hidden": True},
+            "actions": [{"at": 2, "do": "online"}, {"at": 4, "do": "show"}],
+        },
+    ),
+    # The final close reports the peer's answer to close(), as a WebSocket does (the docs said
+    # the app's own code; they now say what a WebSocket does).
+    "close(): the peer's answer is reported": (
+        {},
+        {
+            "attempts": [{"open": 1, "answer": [1000, "ok"]}],
+            "actions": [{"at": 2, "do": "close", "code": 4000, "reason": "bye"}],
+        },
+    ),
+    # A constructor that throws on a retry fails that attempt; a mutant that let the error
+    # escape the retry's timer (no reconnect ever again) survived every drawn story.
+    "a constructor that throws on a retry": (
+        {"restart-delay": "100ms-200ms"},
+        {"attempts": [{"open": 1, "close": [10, 1012]}, {"throws": True}, {"open": 3}]},
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LogicBatch]:
+    runner = LogicBatch(tmp_path_factory.mktemp("modules"))
+    try:
+        yield runner
+    finally:
+        runner.close()
+
+
+@pytest.mark.parametrize("find", FINDS)
+def test_a_find_of_the_model_stays_fixed(batch: LogicBatch, find: str) -> None:
+    flags, story = FINDS[find]
+    case = Case(build_options(flags), {}, None, {"seed": 1, "until": 30_000, **story})
+    settings = settings_of(case.options, case.runtime, case.hook)
+    scenario = case.harness_scenario(settings.heartbeat_message)
+    run = batch.run(batch.module(case.options), scenario)
+    difference = first_difference(predict(settings, scenario), observed(run.log))
+    assert difference is None, difference

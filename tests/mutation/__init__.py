@@ -1,0 +1,1 @@
+"""Mutation testing of both sides: generated template mutants and mutmut over generator/."""
