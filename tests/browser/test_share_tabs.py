@@ -7,6 +7,7 @@ the others, 1000 ends every tab, and what must not share does not."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -170,7 +171,7 @@ def test_1012_is_one_reconnect_for_the_browser_and_every_tab_sees_it(
     assert WINDOW[0] <= second.opened_at - first.closing_at <= WINDOW[1] + allow(1)
 
 
-def test_closing_tabs_one_by_one_loses_and_repeats_nothing(
+def test_closing_tabs_one_by_one_repeats_nothing_and_loses_only_the_last_instant(
     tab: OpenTab, server: CountingServer
 ) -> None:
     """The first tab holds the connection, then the next in line: closing each in turn hands
@@ -191,16 +192,28 @@ def test_closing_tabs_one_by_one_loses_and_repeats_nothing(
     last.wait("s.bufferedAmount === 0")
     server.wait_until(lambda: f"tab3-{sent[3]}" in server.received())
     time.sleep(0.2)  # room for a duplicate to show
-    received = server.received()
-    # The last tab, which never closed, lost nothing through three hand-overs.
-    assert [text for text in received if text.startswith("tab3-")] == [
-        f"tab3-{n}" for n in range(1, sent[3] + 1)
-    ]
-    # A tab that closed may have lost what its own page had not handed on, never repeated or
-    # reordered anything.
-    for number in range(3):
-        mine = [int(text.split("-")[1]) for text in received if text.startswith(f"tab{number}-")]
-        assert mine == list(range(1, len(mine) + 1))
+    # docs/share-tabs.md, "What can be lost": nothing sent twice or out of order, nothing lost
+    # while a connection lasts; at a hand-over, only what tabs passed through the closing
+    # holder in the instant before its page began to go (here 100 ms of sending, at rest).
+    instant = round(allow(0.1) / 0.02)
+    for number in range(4):
+        on_each = [
+            [
+                int(text.split("-")[1])
+                for text in connection.messages
+                if isinstance(text, str) and text.startswith(f"tab{number}-")
+            ]
+            for connection in server.connections
+        ]
+        mine = [n for numbers in on_each for n in numbers]
+        assert mine[0] == 1 and mine == sorted(set(mine)), (number, on_each)
+        sent_on = [numbers for numbers in on_each if numbers]
+        for numbers in sent_on:
+            assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), on_each
+        gaps = [later[0] - earlier[-1] - 1 for earlier, later in itertools.pairwise(sent_on)]
+        assert all(gap <= instant for gap in gaps), (number, gaps, instant)
+    # The last tab, which never closed, has every message it sent after the last hand-over.
+    assert mine[-1] == sent[3]
     # Each hand-over was one new connection, opened after the last one had closed.
     assert len(server.connections) == 4
     assert server.most_open_at_once == 1

@@ -305,6 +305,8 @@ const actions = {
     create(tab, a.url, a.options);
   },
   online: (tab) => tab.windowEvents.dispatchEvent(new Event("online")),
+  // A page that begins to go (closed, navigating) fires "pagehide", then runs on a moment.
+  pagehide: (tab) => tab.windowEvents.dispatchEvent(new Event("pagehide")),
   closeTab: (tab) => closeTab(tab),
   serverClose: (_, a) => live().forEach((s) => s.closed(a.code, a.reason ?? "", true)),
   serverSend: (_, a) => live().forEach((s) => s.fire("message", { data: a.data, origin: "" })),

@@ -110,6 +110,27 @@ def test_the_next_in_line_takes_over_at_once_and_sends_what_was_never_handed_in_
     assert run.server["mostOpen"] == 1
 
 
+def test_from_the_holders_pagehide_on_what_others_send_waits_for_the_next_holder(
+    module: Any,
+) -> None:
+    """docs/share-tabs.md, "What can be lost": a closing page runs on for a moment after the
+    browser has cut its connection, so from its "pagehide" on the holder takes nothing more from
+    the other tabs; they keep it, and the next holder sends it, once and in order."""
+    actions = [
+        *opened(0, 1),
+        {"at": 100, "tab": 1, "do": "send", "data": ["tab1-1"]},
+        {"at": 200, "tab": 0, "do": "pagehide"},
+        {"at": 210, "tab": 1, "do": "send", "data": ["tab1-2", "tab1-3"]},
+        {"at": 300, "tab": 0, "do": "closeTab"},
+        {"at": 400, "tab": 1, "do": "send", "data": ["tab1-4"]},
+    ]
+    run = run_tabs(module(), tabs=2, actions=actions, until=2000)
+    first, second = run.connections
+    assert first["received"] == ["tab1-1"]
+    assert second["received"] == ["tab1-2", "tab1-3", "tab1-4"]
+    assert run.states[1][0]["bufferedAmount"] == 0
+
+
 def test_the_holder_tabs_own_close_leaves_the_connection_to_the_others(module: Any) -> None:
     actions = [
         *opened(0, 1),

@@ -1032,6 +1032,16 @@ export class ReconnectingSocket
       };
     });
     const done = new AbortController();
+    // A closing page runs on for a moment after the browser has cut its connection, which
+    // takes what it is given and sends nothing: from "pagehide" on, what members send stays in
+    // their queues for the next holder (until "pageshow", a page kept in the back-forward cache
+    // and shown again).
+    let leaving = false;
+    for (const type of ["pagehide", "pageshow"]) {
+      addEventListener(type, () => (leaving = type === "pagehide"), {
+        signal: done.signal,
+      });
+    }
     channel.onmessage = (event) => {
       const [kind, from, to, seq, data] = event.data;
       if (connection.#readyState > OPEN) {
@@ -1041,7 +1051,7 @@ export class ReconnectingSocket
         post("welcome", from, state());
       } else if (to !== id) {
         // To a holder gone since, or before this one said hello: it will come again.
-      } else if (kind === "send") {
+      } else if (kind === "send" && !leaving) {
         const handed = connection.#socket?.readyState === OPEN;
         connection.send(data);
         if (handed) post("handed", from, seq);
@@ -1074,6 +1084,7 @@ export class ReconnectingSocket
     // The next holder opens its connection once this one is closed, never while it is open.
     await over;
     channel.close();
+    done.abort();
   }
 
   /**
