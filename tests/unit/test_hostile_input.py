@@ -175,6 +175,7 @@ ORACLE_FLAGS = {
     "framework",
     "heartbeat", "heartbeat-timeout", "heartbeat-message",
     "network-aware", "retry-hint", "reconnect-hook", "url-provider", "manual-reconnect",
+    "share-tabs",
 }  # fmt: skip
 
 
@@ -252,6 +253,7 @@ FEATURE_SWITCHES = [
     "reconnect-hook",
     "url-provider",
     "manual-reconnect",
+    "share-tabs",
 ]
 # Heartbeat messages: hostile text within the limit (55 columns as a JS literal) and beyond it.
 messages = st.one_of(

@@ -960,11 +960,9 @@ export class ReconnectingSocket extends EventTarget {
     // their queues for the next holder (until "pageshow", a page kept in the back-forward cache
     // and shown again).
     let leaving = false;
-    for (const type of ["pagehide", "pageshow"]) {
-      addEventListener(type, () => (leaving = type === "pagehide"), {
-        signal: done.signal,
-      });
-    }
+    const going = (event: Event) => (leaving = event.type === "pagehide");
+    addEventListener("pagehide", going);
+    addEventListener("pageshow", going);
     channel.onmessage = (event) => {
       const [kind, from, to, seq, data] = event.data;
       if (connection.#readyState > OPEN) {
@@ -1004,10 +1002,12 @@ export class ReconnectingSocket extends EventTarget {
     } catch {
       // A socket joined after the end: the lock goes to it now.
     }
+    // Closing or closed: nothing more is handed, and "pagehide" no longer matters.
+    removeEventListener("pagehide", going);
+    removeEventListener("pageshow", going);
     // The next holder opens its connection once this one is closed, never while it is open.
     await over;
     channel.close();
-    done.abort();
   }
 
   /**
