@@ -590,7 +590,7 @@ export class ReconnectingSocket
     const options = this.#settings;
     const openedAt = this.#openedAt;
     clearTimeout(this.#timer);
-    // Nothing more comes from this socket: it fired "close", or #abandon let go of it.
+    if (this.#socket) detach(this.#socket);
     this.#socket = null;
     this.#failedInARow = openedAt ? 0 : this.#failedInARow + 1;
     if (openedAt && Date.now() - openedAt >= options.stableAfter) {
