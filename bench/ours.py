@@ -31,8 +31,8 @@ PROFILES: dict[str, list[str] | None] = {
     "default": [],
     # every optional feature off: the drop-in API and the close-code policy, nothing more
     "minimal": [arg for _on, off in FEATURES.values() for arg in off],
-    # every optional feature on (the heartbeat is the only one off by default)
-    "full": ["--heartbeat", "30s"],
+    # every optional feature on (the heartbeat and sharing between tabs are off by default)
+    "full": ["--heartbeat", "30s", "--share-tabs"],
 }
 
 

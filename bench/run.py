@@ -24,10 +24,12 @@ from common import BENCH, NODE_MODULES, REPO, Context
 sys.path.insert(0, str(REPO))  # `generator` from this checkout, as the CLI runs it
 
 import cli_speed
+import hidden_holder
 import memory
 import ours
 import report
 import restart
+import share_tabs
 import size
 import storm
 import throughput
@@ -39,6 +41,8 @@ BENCHMARKS = {
     "timing": timing.run,
     "storm": storm.run,
     "restart": restart.run,
+    "share-tabs": share_tabs.run,
+    "hidden-holder": hidden_holder.run,
     "memory": memory.run,
     "cli": cli_speed.run,
 }

@@ -187,6 +187,7 @@ RetryHintOption = Annotated[bool | None, _switch("retry-hint")]
 ReconnectHookOption = Annotated[bool | None, _switch("reconnect-hook")]
 UrlProviderOption = Annotated[bool | None, _switch("url-provider")]
 ManualReconnectOption = Annotated[bool | None, _switch("manual-reconnect")]
+ShareTabsOption = Annotated[bool | None, _switch("share-tabs")]
 
 
 def _given(parameters: dict[str, Any]) -> dict[str, Any]:
@@ -301,6 +302,7 @@ def generate(
     reconnect_hook: ReconnectHookOption = None,
     url_provider: UrlProviderOption = None,
     manual_reconnect: ManualReconnectOption = None,
+    share_tabs: ShareTabsOption = None,
 ) -> None:
     """Render the module with the config's and the given settings, and write it (atomically)."""
     flags = _given(ctx.params)
@@ -475,6 +477,7 @@ def codes(
     reconnect_hook: ReconnectHookOption = None,
     url_provider: UrlProviderOption = None,
     manual_reconnect: ManualReconnectOption = None,
+    share_tabs: ShareTabsOption = None,
 ) -> None:
     """Print the close-code table: each code, its name, and what the module does on it."""
     from .explain import codes_json, codes_table  # only this command needs them
@@ -534,6 +537,7 @@ def explain_command(
     reconnect_hook: ReconnectHookOption = None,
     url_provider: UrlProviderOption = None,
     manual_reconnect: ManualReconnectOption = None,
+    share_tabs: ShareTabsOption = None,
 ) -> None:
     """Explain a close code, and what the generated module does when a connection closes with it."""
     from .explain import explain, parse_code  # only this command needs them
@@ -599,6 +603,7 @@ def demo(
     reconnect_hook: ReconnectHookOption = None,
     url_provider: UrlProviderOption = None,
     manual_reconnect: ManualReconnectOption = None,
+    share_tabs: ShareTabsOption = None,
 ) -> None:
     """Serve a live playground for the module these flags generate: a page whose buttons make
     the server restart, end the session, drop the connection... and a timeline of what the

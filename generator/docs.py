@@ -90,6 +90,8 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "bench-throughput": bench_section("Throughput"),
     "bench-storm": bench_section("Restart storm (simulated)"),
     "bench-restart": bench_section("Real server restarts"),
+    "bench-share-tabs": bench_section("Tabs of one browser (--share-tabs)"),
+    "bench-hidden-holder": bench_section("A hidden tab holding the shared connection (Chromium)"),
 }
 
 # Which generated sections each documentation file holds, relative to the repository root.
@@ -105,6 +107,7 @@ DOCS = {
         "bench-storm",
         "bench-restart",
     ),
+    "docs/share-tabs.md": ("bench-share-tabs", "bench-hidden-holder"),
 }
 
 

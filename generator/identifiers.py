@@ -23,7 +23,8 @@ GLOBALS_USED_BY_MODULE = frozenset(
     """
     DOMException Date Event EventTarget Math Object Promise clearTimeout globalThis module
     exports setTimeout window document navigator self WebSocket TypeError String Symbol
-    Blob URL WeakMap MessageEvent CloseEvent
+    Blob URL WeakMap MessageEvent CloseEvent BroadcastChannel AbortController crypto JSON Map
+    Infinity
     """.split()
 )
 
@@ -37,7 +38,7 @@ NAMES_DECLARED_BY_MODULE = frozenset(
     CLOSE_POLICY define absoluteUrl closeAction listenForWake withDefaults detach
     release CloseAction ClosePolicy SendData WebSocketClass Settings Options ReconnectingEvent
     ReconnectingEventFields SocketEventMap SocketBase SocketMembers GlobalClass GlobalInstance
-    UrlProvider CloseInfo
+    UrlProvider CloseInfo GOING_AWAY SHARING_SCOPE
     """.split()
 )
 

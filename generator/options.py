@@ -70,6 +70,7 @@ class GeneratorOptions:
     reconnect_hook: bool = True
     url_provider: bool = True
     manual_reconnect: bool = True
+    share_tabs: bool = False
 
     @property
     def iife_global(self) -> str:
@@ -79,6 +80,15 @@ class GeneratorOptions:
     def to_flags(self) -> dict[str, Any]:
         """Every option under its flag name, in the form `build_options` reads back."""
         return {spec.flag: spec.format(getattr(self, spec.field)) for spec in OPTION_SPECS}
+
+    def recorded_flags(self) -> dict[str, Any]:
+        """The options a generated file's header records: every one, except a feature that is
+        off and is recorded only when on (`OptionSpec.recorded_off`)."""
+        flags = self.to_flags()
+        for spec in OPTION_SPECS:
+            if not spec.recorded_off and not getattr(self, spec.field):
+                del flags[spec.flag]
+        return flags
 
     def __repr__(self) -> str:
         return f"GeneratorOptions({self.to_flags()!r})"
@@ -129,6 +139,10 @@ class OptionSpec(NamedTuple):
     feature: bool = False
     """An optional feature the templates switch on (`features.<field>`): off emits none of its
     code."""
+    recorded_off: bool = True
+    """Whether the header records it at its default. False for a feature added off by default:
+    left off, a file holds not one byte of it, its header line included, so it is the file a
+    wsgen without the feature wrote (a header that omits an option means its default)."""
 
 
 # In the order of --help, the docs and the module's DEFAULTS block.
@@ -359,6 +373,17 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "",
         "Add reconnect(): drop the connection and connect again now, with the backoff reset.",
         feature=True,
+    ),
+    OptionSpec(
+        "share-tabs",
+        "share_tabs",
+        parse_switch,
+        format_switch,
+        "",
+        "In browsers: sockets with the same URL, in every tab of one origin, share one "
+        "connection, which one tab holds and another takes over when that tab goes.",
+        feature=True,
+        recorded_off=False,
     ),
 )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import stat
 import sys
@@ -120,6 +122,15 @@ def features(options: GeneratorOptions) -> dict[str, Any]:
     return {spec.field: getattr(options, spec.field) for spec in OPTION_SPECS if spec.feature}
 
 
+def sharing_scope(options: GeneratorOptions) -> str:
+    """What a --share-tabs module prefixes to the name of every connection it shares: a short
+    hash of the wsgen version and every option, so only sockets built from the same recipe share
+    one connection (during a deploy, old and new tabs keep their own policies). Deterministic:
+    the same recipe gives the same scope in every format."""
+    recipe = json.dumps([__version__, options.to_flags()], sort_keys=True)
+    return f"wsgen {hashlib.sha256(recipe.encode()).hexdigest()[:12]} "
+
+
 def render_module(options: GeneratorOptions, format: Format | None = None) -> str:
     """The generated module's text in `format` (default: the first of `options.formats`): a
     pure function of `options`, the format and the wsgen version."""
@@ -150,7 +161,7 @@ def render_binding(
 def _context(options: GeneratorOptions, format: Format) -> dict[str, Any]:
     return {
         "version": __version__,
-        "header_options": options.to_flags(),
+        "header_options": options.recorded_flags(),
         "defaults": default_settings(options),
         "policy": policy_lines(options),
         "class_name": options.class_name,
@@ -160,4 +171,5 @@ def _context(options: GeneratorOptions, format: Format) -> dict[str, Any]:
         # Members set up at runtime are `declare`d in the ts source, plainly listed in a .d.ts.
         "member_prefix": "declare " if format is Format.TS else "",
         "features": features(options),
+        "sharing_scope": sharing_scope(options) if options.share_tabs else "",
     }

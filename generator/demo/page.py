@@ -136,6 +136,7 @@ def page_data(options: GeneratorOptions, given: Mapping[str, object]) -> dict[st
             for action in SERVER_ACTIONS
         ],
         "className": options.class_name,
+        "shareTabs": options.share_tabs,
         "downFor": default_down_for(options),
         "paths": {"module": MODULE_PATH, "socket": SOCKET_PATH, "control": CONTROL_PATH},
     }

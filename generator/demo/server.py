@@ -151,6 +151,11 @@ class DemoServer:
         await asyncio.gather(*closing, return_exceptions=True)
         await self._server.wait_closed()
 
+    @property
+    def open_count(self) -> int:
+        """Connections open now: with --share-tabs, one however many tabs show the page."""
+        return sum(1 for connection in self.connections if connection.closed_at is None)
+
     def _own_hosts(self) -> set[str]:
         hosts = {f"{HOST}:{self.port}", f"localhost:{self.port}"}
         return hosts | ({HOST, "localhost"} if self.port == 80 else set())
@@ -262,12 +267,18 @@ class DemoServer:
         del self.connections[:-KEPT_CONNECTIONS]
         self._live[client] = live
         try:
-            await socket.send(json.dumps({"type": "welcome", "connection": live.number}))
+            welcome = {"type": "welcome", "connection": live.number, "open": self.open_count}
+            await socket.send(json.dumps(welcome))
             async for message in socket:
                 text = message if isinstance(message, str) else message.decode("utf-8", "replace")
                 live.messages.append(text)
                 del live.messages[:-KEPT_MESSAGES]
-                reply = {"type": "delivered", "id": _message_id(text), "connection": live.number}
+                reply = {
+                    "type": "delivered",
+                    "id": _message_id(text),
+                    "connection": live.number,
+                    "open": self.open_count,
+                }
                 await socket.send(json.dumps(reply))
         except ConnectionClosed:
             pass

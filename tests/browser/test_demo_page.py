@@ -259,3 +259,27 @@ def test_the_page_shows_the_flags_and_loads_nothing_from_elsewhere(page: Any) ->
         "demo.js",
         "reconnecting-socket.js",
     }
+
+
+def test_with_share_tabs_two_tabs_show_one_connection_and_act_on_it(page: Any) -> None:
+    """`wsgen demo --share-tabs`: open the page in two tabs and watch one connection serve both;
+    a button in either tab acts on it, and a message from one is answered in both."""
+    with running_demo(**FAST, share_tabs="on") as server:
+        second = page.context.new_page()
+        for tab in (page, second):
+            open_demo(tab, server)
+        assert page.is_visible("#sharing")
+        second.fill("#message", "from the second tab")
+        second.click("#send")
+        [other] = wait_for_entries(page, "delivered")
+        assert other["from"] == "another tab"
+        # The server's own count of open connections, which its answer carried to both tabs.
+        for tab in (page, second):
+            tab.wait_for_function("document.getElementById('open-count').textContent === '1'")
+        second.fill("#down-for", "0")
+        press(second, "restart")
+        for tab in (page, second):
+            wait_for_entries(tab, "open", 2)
+            assert [entry["code"] for entry in entries(tab, "reconnecting")] == ["1012"]
+        time.sleep(0.3)  # room for a connection too many to show
+        assert len(server.connections) == 2

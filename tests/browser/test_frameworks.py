@@ -223,3 +223,65 @@ def test_a_new_url_reconnects_once(app: App) -> None:
         assert server.connections[1].close_code is None
         assert app.state()["lastClose"] is None  # the old socket's end is not the new one's
     assert app.errors == []
+
+
+# -- with --share-tabs: the same bindings, unchanged, over a socket that tabs share ------------
+
+SHARED_FLAGS = {**FLAGS, "share-tabs": "on"}
+
+
+@pytest.fixture(scope="module", params=VARIANTS)
+def shared_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The variant's app over a --share-tabs module."""
+    folder = tmp_path_factory.mktemp(f"shared-{request.param}")
+    options = build_options(SHARED_FLAGS)
+    for output in plan_outputs(options, folder / "reconnecting-socket.js"):
+        output.path.write_text(output.render(options), encoding="utf-8")
+    bundle_page(folder, request.param)
+    with StaticServer(folder) as static:
+        yield static.url
+
+
+@pytest.fixture
+def two_tabs(page: Any, shared_site: str) -> list[App]:
+    """The app in two tabs of one browser profile."""
+    return [App(page, shared_site), App(page.context.new_page(), shared_site)]
+
+
+def test_strict_mode_in_two_tabs_opens_one_connection_for_the_browser(
+    two_tabs: list[App],
+) -> None:
+    with ScriptedServer([Script(echo=True)]) as server:
+        for app in two_tabs:
+            app.mount(server.url, strict=True)
+            app.wait_state("s.readyState === 1")
+        two_tabs[1].page.evaluate("() => socketSend('from the second tab')")
+        for app in two_tabs:
+            app.wait_state("s.lastMessage === 'from the second tab'")
+        time.sleep(0.3)
+        assert len(server.connections) == 1
+        assert server.connections[0].messages == ["from the second tab"]
+        for app in two_tabs:
+            app.unmount()
+        # The last socket anywhere gone, the connection closes with 1000 and nothing is left.
+        server.wait_until(lambda: server.connections[0].close_code is not None)
+        assert server.connections[0].close_code == 1000
+        time.sleep(0.2)
+        for app in two_tabs:
+            assert app.left_running() == {"timers": 0, "listeners": []}
+    assert [app.errors for app in two_tabs] == [[], []]
+
+
+def test_a_1012_comes_back_once_for_both_tabs(two_tabs: list[App]) -> None:
+    scripts = [Script(after=0.3, code=1012), Script(greet="welcome back")]
+    with ScriptedServer(scripts) as server:
+        for app in two_tabs:
+            app.mount(server.url, strict=True)
+        for app in two_tabs:
+            app.wait_state("s.lastMessage === 'welcome back'")
+        pending = [app.state() for app in two_tabs]
+        assert pending[0]["lastClose"] == pending[1]["lastClose"]
+        assert len(server.connections) == 2
+    assert [app.errors for app in two_tabs] == [[], []]

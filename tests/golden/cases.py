@@ -28,7 +28,12 @@ GOLDEN_CASES: dict[str, dict[str, str]] = {
     "every-format": {"format": "esm,cjs,iife,ts", "types": "true"},
     # The optional features (issue 5): each off emits none of its code.
     "every-feature-off": every_feature_off(),
-    "every-feature-on": {"heartbeat": "30s", "heartbeat-timeout": "5s", "format": "esm,ts"},
+    "every-feature-on": {
+        "heartbeat": "30s",
+        "heartbeat-timeout": "5s",
+        "share-tabs": "on",
+        "format": "esm,ts",
+    },
     # Framework bindings beside the esm module (with .d.ts) and the ts source (issue 17).
     "frameworks": {"framework": "react,vue", "format": "esm,ts", "types": "true"},
     "named-global": {

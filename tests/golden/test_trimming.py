@@ -36,6 +36,7 @@ FEATURE_MARKERS: dict[str, list[str]] = {
     "reconnect-hook": ["shouldReconnect"],
     "url-provider": ['typeof url === "function"', "UrlProvider", "Promise<string>"],
     "manual-reconnect": ["reconnect() {", "reconnect()"],
+    "share-tabs": ["shareTabs", "BroadcastChannel", "navigator.locks", "SHARING_SCOPE", "#hold"],
 }
 
 
@@ -86,8 +87,22 @@ def test_every_feature_off_still_parses_and_records_itself(node: str, tmp_path: 
     result = subprocess.run([node, "--check", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     header = json.loads(text.splitlines()[1].split(" ", 3)[3])
-    assert all(header[flag] in (False, "off") for flag in OPTIONAL_FEATURES)
+    # A header without a feature's key means it is off (docs/vendoring.md: missing options
+    # take their defaults).
+    assert all(header.get(flag, False) in (False, "off") for flag in OPTIONAL_FEATURES)
     assert render_module(build_options(header)) == text
+
+
+def test_share_tabs_off_leaves_no_byte_of_it_not_even_in_the_header() -> None:
+    """--share-tabs came after files were vendored: off, a file is byte for byte the one a
+    wsgen without the switch wrote, header line included, so turning it on shows as a change
+    and leaving it off shows as none."""
+    for flags in ({}, {"heartbeat": "30s", "format": "esm,cjs,iife,ts", "types": "true"}):
+        options = build_options(flags)
+        for output in plan_outputs(options, Path("socket.js")):
+            assert "share" not in output.render(options).lower(), (flags, output.path)
+        with_it = render_module(build_options({**flags, "share-tabs": "on"}))
+        assert '"share-tabs": true' in with_it.splitlines()[1]
 
 
 # What a WebSocket user may touch: every profile must keep all of it.

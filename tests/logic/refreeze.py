@@ -21,7 +21,7 @@ REFERENCE_DIR = Path(__file__).parent / "reference"
 PROFILES: dict[str, dict[str, str]] = {
     "default": {},
     "minimal": every_feature_off(),
-    "full": {"heartbeat": "30s"},
+    "full": {"heartbeat": "30s", "share-tabs": "on"},
 }
 
 

@@ -55,3 +55,54 @@ def run_scenario(module: Path, **scenario: Any) -> Run:
         data["listeners"],
         data["readyState"],
     )
+
+
+TABS_RUNNER = Path(__file__).resolve().parent.parent / "logic" / "tabs.mjs"
+
+
+@dataclass
+class TabsRun:
+    """What one scenario of tests/logic/tabs.mjs did: `log` rows are (virtual ms, tab, socket,
+    kind, fields); `server` has `connections` (n, tab, url, received, openedAt, closedAt, code)
+    and `mostOpen`; `states` the attributes of every socket at the end, per tab."""
+
+    log: list[tuple[int, int, int | None, str, dict[str, Any]]]
+    draws: list[tuple[int, float]]
+    server: dict[str, Any]
+    states: list[list[dict[str, Any]]]
+    thrown: list[tuple[int, int, str]]
+    timers: list[int]
+
+    def of(self, kind: str, tab: int | None = None, socket: int = 0) -> list[dict[str, Any]]:
+        """The `kind` events of one socket (`tab`, `socket`), or of every tab's first socket."""
+        return [
+            {"t": t, "tab": where, **fields}
+            for t, where, which, what, fields in self.log
+            if what == kind and which == socket and tab in (None, where)
+        ]
+
+    @property
+    def connections(self) -> list[dict[str, Any]]:
+        connections: list[dict[str, Any]] = self.server["connections"]
+        return connections
+
+
+def run_tabs(module: Path, **scenario: Any) -> TabsRun:
+    """Run `scenario` (see tabs.mjs) against the generated iife `module`, in several tabs."""
+    result = subprocess.run(
+        [node_binary(), str(TABS_RUNNER), str(module)],
+        input=json.dumps(scenario),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    return TabsRun(
+        [tuple(row) for row in data["log"]],
+        [tuple(draw) for draw in data["draws"]],
+        data["server"],
+        data["states"],
+        [tuple(row) for row in data["thrown"]],
+        data["timers"],
+    )

@@ -111,6 +111,8 @@ class ListeningServer(_ThreadedServer):
     def __init__(self) -> None:
         super().__init__()
         self.down_periods: list[tuple[float, float]] = []
+        self.subprotocols: list[str] | None = None
+        """Subprotocols the server picks from a client's list (the first it knows)."""
         self._servers: list[Server] = []
         self._listening = False
         self._comeback: asyncio.TimerHandle | None = None
@@ -124,6 +126,7 @@ class ListeningServer(_ThreadedServer):
             process_request=self._process_request,
             compression=None,
             ping_interval=None,
+            subprotocols=self.subprotocols,  # type: ignore[arg-type]
         )
         self._servers.append(server)
         self._listening = True

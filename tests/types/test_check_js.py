@@ -39,7 +39,7 @@ BROWSER = {**STRICT_JS, "module": "esnext", "moduleResolution": "bundler"}
 PROFILES = {
     "default": {},
     "minimal": every_feature_off(),
-    "full": {"heartbeat": "30s"},
+    "full": {"heartbeat": "30s", "share-tabs": "on"},
 }
 
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.tools
 @pytest.mark.parametrize(
     ("usage", "flags"),
     [
-        ("usage-features.ts", {"heartbeat": "30s"}),
+        ("usage-features.ts", {"heartbeat": "30s", "share-tabs": "on"}),
         (
             "usage-minimal.ts",
             {flag.replace("_", "-"): value for flag, value in EVERY_FEATURE_OFF.items()},
@@ -55,6 +55,7 @@ def test_typed_code_sees_exactly_the_features_generated(
         {
             "heartbeat": "30s",
             "heartbeat-message": '{"t":"p","n":"it\'s <\\\\> \\n","pad":"' + "x" * 2 + '"}',
+            "share-tabs": "on",
         },
         {flag.replace("_", "-"): value for flag, value in EVERY_FEATURE_OFF.items()},
     ],

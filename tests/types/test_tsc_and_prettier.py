@@ -33,10 +33,11 @@ LONG_NAME = "ReconnectingWebSocketClient"
     "flags",
     [
         {"format": "esm,cjs,iife,ts", "types": "true"},
-        {"format": "esm,cjs,iife,ts", "types": "true", "class-name": LONG_NAME},
+        {"format": "esm,cjs,iife,ts", "types": "true", "class-name": LONG_NAME, "share-tabs": "on"},
         {
             "format": "iife",
             "types": "true",
+            "share-tabs": "on",
             "class-name": "S",
             "global-name": LONG_NAME,
             "stop-on": "4000-4099,4401",
@@ -94,7 +95,7 @@ def test_javascript_formats_need_es2022_and_nothing_newer(tmp_path: Path) -> Non
     """The module's floor is ES2022: private fields and methods and a static block, which every
     evergreen browser has shipped since early 2023. acorn refuses anything newer, and an engine
     of ES2021 refuses the module (so the floor the docs state is the real one)."""
-    files = write_outputs(tmp_path, {"format": "esm,cjs,iife"})
+    files = write_outputs(tmp_path, {"format": "esm,cjs,iife", "share-tabs": "on"})
     esm = tmp_path / "socket.js"
     kinds = {path: "module" if path == esm else "script" for path in files}
     result = run_ecmascript_parse(2022, kinds)

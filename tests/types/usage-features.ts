@@ -18,6 +18,14 @@ fresh.addEventListener("reconnecting", (event: ReconnectingEvent) => {
 fresh.reconnect();
 plain.close();
 
+// --share-tabs: a socket of its own, or a name to share a URL function's connection under.
+const alone = new ReconnectingSocket("wss://example.com/", [], { shareTabs: false });
+const named = new ReconnectingSocket(() => "wss://example.com/", [], { shareTabs: "feed" });
+alone.close();
+named.close();
+
 // @ts-expect-error: the hook answers a delay, null or undefined, nothing else
 const wrong: Options = { shouldReconnect: () => "soon" };
-console.log(wrong);
+// @ts-expect-error: shareTabs is on/off or a name
+const unshared: Options = { shareTabs: 0 };
+console.log(wrong, unshared);

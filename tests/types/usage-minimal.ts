@@ -12,8 +12,10 @@ socket.reconnect();
 new ReconnectingSocket(() => "wss://example.com/");
 // @ts-expect-error: no shouldReconnect without --reconnect-hook
 const hooked: Options = { shouldReconnect: () => null };
+// @ts-expect-error: no shareTabs without --share-tabs
+const shared: Options = { shareTabs: false };
 socket.addEventListener("reconnecting", (event) => {
   // @ts-expect-error: no fromServer without --retry-hint
   console.log(event.fromServer);
 });
-console.log(hooked);
+console.log(hooked, shared);

@@ -162,12 +162,14 @@ def test_messages_are_acknowledged_on_the_connection_that_received_them(
     server: DemoServer,
 ) -> None:
     with connect(socket_url(server), open_timeout=10) as client:
-        assert json.loads(client.recv(timeout=10)) == {"type": "welcome", "connection": 1}
+        welcome = {"type": "welcome", "connection": 1, "open": 1}
+        assert json.loads(client.recv(timeout=10)) == welcome
         client.send(json.dumps({"id": 7, "text": "hi"}))
         assert json.loads(client.recv(timeout=10)) == {
             "type": "delivered",
             "id": 7,
             "connection": 1,
+            "open": 1,
         }
         client.send("not json")
         assert json.loads(client.recv(timeout=10))["id"] is None

@@ -175,6 +175,7 @@ ORACLE_FLAGS = {
     "framework",
     "heartbeat", "heartbeat-timeout", "heartbeat-message",
     "network-aware", "retry-hint", "reconnect-hook", "url-provider", "manual-reconnect",
+    "share-tabs",
 }  # fmt: skip
 
 
@@ -252,6 +253,7 @@ FEATURE_SWITCHES = [
     "reconnect-hook",
     "url-provider",
     "manual-reconnect",
+    "share-tabs",
 ]
 # Heartbeat messages: hostile text within the limit (55 columns as a JS literal) and beyond it.
 messages = st.one_of(
@@ -664,7 +666,9 @@ def test_every_global_the_template_reads_is_refused_as_a_class_name() -> None:
     )
     node_globals = set(json.loads(listed.stdout)) | {"window", "document", "self", "navigator"}
     # The module as generated, every feature in, each format: what it reads, not its template.
-    every_feature = build_options({"heartbeat": "30s", "format": "esm,cjs,iife,ts"})
+    every_feature = build_options(
+        {"heartbeat": "30s", "share-tabs": "on", "format": "esm,cjs,iife,ts"}
+    )
     rendered = "\n".join(render_module(every_feature, fmt) for fmt in every_feature.formats)
     code = "\n".join(
         line.split("//")[0] for line in rendered.splitlines() if not line.lstrip().startswith("*")

@@ -6,8 +6,11 @@ const data = JSON.parse(document.getElementById("demo-data").textContent);
 const generated = await import(data.paths.module);
 const Socket = generated[data.className];
 
-// One id per page load: the server acts on this page's connection, not on another tab's.
-const clientId = Math.random().toString(36).slice(2, 10);
+// One id per page load: the server acts on this page's connection, not on another tab's. With
+// --share-tabs every tab asks for the same URL, so that they share one connection, and the
+// server acts on that one whichever tab presses a button.
+const tabId = Math.random().toString(36).slice(2, 10);
+const clientId = data.shareTabs ? "shared" : tabId;
 const startedAt = performance.now();
 const COUNTDOWN_TICK_MS = 100;
 
@@ -24,6 +27,8 @@ const elements = {
   newSocket: document.getElementById("new-socket"),
   sendForm: document.getElementById("send-form"),
   message: document.getElementById("message"),
+  sharing: document.getElementById("sharing"),
+  openCount: document.getElementById("open-count"),
 };
 
 let socket = null;
@@ -176,7 +181,8 @@ function onOpen() {
   attemptPending = false;
   stopCountdown();
   setState("open");
-  openEntry = addEntry("open", "connected", []);
+  const shared = "one connection for every tab of this page (--share-tabs)";
+  openEntry = addEntry("open", "connected", data.shareTabs ? [shared] : []);
   // The module has just sent its queue, in order, before firing "open".
   for (const [id, text] of queued) {
     sent.set(id, text);
@@ -194,7 +200,16 @@ function onMessage(event) {
     addEntry("message", "message", [String(event.data)]);
     return;
   }
-  if (message.type === "welcome" && openEntry) {
+  if (message.open !== undefined) elements.openCount.textContent = String(message.open);
+  if (data.shareTabs && message.type === "delivered" && !sent.has(message.id)) {
+    // Another tab's message, on the connection this tab shares: its answer reaches every tab.
+    addEntry(
+      "delivered",
+      `${message.id} delivered, from another tab`,
+      [`on the connection this tab shares: #${message.connection}`],
+      { id: message.id, connection: message.connection, from: "another tab" },
+    );
+  } else if (message.type === "welcome" && openEntry) {
     openEntry.querySelector(".what").textContent = `connected: connection #${message.connection}`;
     openEntry.dataset.connection = String(message.connection);
   } else if (message.type === "delivered") {
@@ -264,7 +279,8 @@ function onClose(event) {
 // -- the page's controls ------------------------------------------------------------------------
 
 function send(text) {
-  const id = nextMessageId++;
+  // Tabs sharing a connection each number their messages: the tab's id tells them apart.
+  const id = data.shareTabs ? `${tabId}-${nextMessageId++}` : nextMessageId++;
   const wasOpen = socket.readyState === Socket.OPEN;
   try {
     socket.send(JSON.stringify({ id, text }));
@@ -349,6 +365,7 @@ elements.sendForm.addEventListener("submit", (event) => {
 });
 elements.newSocket.addEventListener("click", connect);
 
+elements.sharing.hidden = !data.shareTabs;
 drawHeader();
 drawButtons();
 drawQueue();

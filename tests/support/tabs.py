@@ -1,0 +1,146 @@
+"""Tabs of one browser profile for the --share-tabs tests: the pages of one Playwright
+BrowserContext, each running ReconnectingSockets through tests/browser/tabs.js, and a server that
+counts what sharing is meant to keep low: connections, handshakes, and connections open at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Coroutine
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+from websockets.http11 import Request, Response
+
+from tests.support.lateness import allow
+from tests.support.servers import Script, ScriptedServer
+
+TABS_SCRIPT = Path(__file__).resolve().parent.parent / "browser" / "tabs.js"
+
+# The page every tab loads; `?module=NAME` picks which generated file it imports (two builds
+# side by side), default reconnecting-socket.js.
+TAB_PAGE = """<!doctype html>
+<meta charset="utf-8">
+<title>tab</title>
+<script type="module" src="tabs.js"></script>
+"""
+
+
+class CountingServer(ScriptedServer):
+    """A ScriptedServer that echoes by default (tests tell each tab's message by its text) and
+    counts handshakes, and the most connections it had open at once, per path and overall.
+    A connection counts as open from its handshake until its handler ends."""
+
+    def __init__(self, subprotocols: list[str] | None = None) -> None:
+        super().__init__(default=Script(echo=True))
+        self.subprotocols = subprotocols
+        self.handshakes = 0
+        self.open_now: dict[str, int] = {}
+        self.most_open: dict[str, int] = {}
+        """Per path: the most connections open at the same moment."""
+        self.closes: list[tuple[float, int]] = []
+        """(time.monotonic(), code) of each close_all()."""
+
+    @property
+    def most_open_at_once(self) -> int:
+        return max(self.most_open.values(), default=0)
+
+    async def _process_request(
+        self, connection: ServerConnection, request: Request
+    ) -> Response | None:
+        self.handshakes += 1
+        return None
+
+    async def _handle(self, websocket: ServerConnection) -> None:
+        assert websocket.request is not None
+        path = websocket.request.path
+        self.open_now[path] = self.open_now.get(path, 0) + 1
+        self.most_open[path] = max(self.most_open.get(path, 0), self.open_now[path])
+        try:
+            await super()._handle(websocket)
+        finally:
+            self.open_now[path] -= 1
+
+    def start(self, coroutine: Coroutine[Any, Any, Any]) -> Future[Any]:
+        """Run `coroutine` on the server's loop, in the background."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._thread.loop)
+
+    def live(self) -> list[ServerConnection]:
+        return [socket for socket in self._sockets.values() if socket.state.name == "OPEN"]
+
+    def send_all(self, *messages: str | bytes) -> None:
+        """Send `messages`, in order, on every open connection."""
+
+        async def send() -> None:
+            for socket in self.live():
+                for message in messages:
+                    await socket.send(message)
+
+        self._thread.call(send())
+
+    def close_all(self, code: int, reason: str = "") -> None:
+        """Close every open connection with `code`, now."""
+
+        async def close() -> None:
+            self.closes.append((time.monotonic(), code))
+            for index, socket in self._sockets.items():
+                if socket.state.name == "OPEN":
+                    self.connections[index].closing_at = time.monotonic()
+                    await socket.close(code, reason)
+
+        self._thread.call(close())
+
+    def received(self) -> list[str]:
+        """Every text message received, over every connection in the order they opened."""
+        return [
+            message
+            for connection in self.connections
+            for message in connection.messages
+            if isinstance(message, str)
+        ]
+
+
+class Tab:
+    """One page of the profile, seen from the test: sockets opened in it are numbered from 0."""
+
+    def __init__(self, page: Any, site: str, module: str = "reconnecting-socket.js") -> None:
+        self.page = page
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.goto(f"{site}index.html?module={module}")
+        page.wait_for_function("() => window.tabs !== undefined")
+
+    def open(
+        self, url: str, protocols: Any = None, binary_type: str | None = None, **options: Any
+    ) -> int:
+        index: int = self.page.evaluate(
+            "([url, protocols, options, type]) => tabs.open(url, protocols, options, type)",
+            [url, protocols, options, binary_type],
+        )
+        return index
+
+    def call(self, method: str, *arguments: Any) -> Any:
+        """`tabs[method](...arguments)` in the page."""
+        return self.page.evaluate("([method, args]) => tabs[method](...args)", [method, arguments])
+
+    def events(self, socket: int = 0, kind: str | None = None) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = self.call("events", socket)
+        return [event for event in events if kind is None or event["type"] == kind]
+
+    def state(self, socket: int = 0) -> dict[str, Any]:
+        state: dict[str, Any] = self.call("state", socket)
+        return state
+
+    def wait(self, condition: str, socket: int = 0, timeout: float = 10) -> None:
+        """Wait until `condition` holds, JavaScript over `s` (the socket) and `e` (its events)."""
+        self.page.wait_for_function(
+            f"(i) => {{ const s = tabs.sockets[i]; const e = tabs.log[i]; return {condition}; }}",
+            arg=socket,
+            timeout=allow(timeout) * 1000,
+        )
+
+    def opens(self, socket: int = 0) -> int:
+        return len(self.events(socket, "open"))
