@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from generator.formats import Format
 from generator.options import build_options
 from generator.render import render_module
 
@@ -21,8 +22,37 @@ pytestmark = pytest.mark.logic
 
 HARNESS = r"""
 import { Socket } from "MODULE";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import vm from "node:vm";
 delete globalThis.WebSocket;
 let made = [];
+// The module's live timers: what a socket leaves running.
+const live = new Set();
+const { setTimeout: set, clearTimeout: clear } = globalThis;
+globalThis.setTimeout = (fn, ms, ...args) => {
+  const id = set((...a) => (live.delete(id), fn(...a)), ms, ...args);
+  live.add(id);
+  return id;
+};
+globalThis.clearTimeout = (id) => (live.delete(id), clear(id));
+// A browser's CloseEvent, for the checks that run where the runtime has one (Node 20 has none).
+class CloseEvent extends Event {
+  #init;
+  constructor(type, init = {}) {
+    super(type, init);
+    this.#init = init;
+  }
+  get code() {
+    return this.#init.code ?? 0;
+  }
+  get reason() {
+    return this.#init.reason ?? "";
+  }
+  get wasClean() {
+    return this.#init.wasClean ?? false;
+  }
+}
 // A WebSocket as far as the module can see it: binaryType takes only the types the class
 // knows (here the ws package's: a browser's two and "nodebuffer"); close() records what it
 // was given.
@@ -329,6 +359,71 @@ const CHECKS = {
     for (let turn = 0; turn < 5; turn += 1) await null;
     return [calls, seen, socket.readyState];
   },
+  // -- events: the platform's own where the runtime has the class, else an Event with
+  // read-only fields
+  "event classes": async () => {
+    const results = {};
+    for (const withCloseEvent of [false, true]) {
+      if (withCloseEvent) globalThis.CloseEvent = CloseEvent;
+      try {
+        const socket = make({ maxRetries: 1 });
+        const seen = [];
+        for (const type of ["open", "message", "reconnecting", "error", "close"]) {
+          socket.addEventListener(type, (event) => {
+            // Read-only: assigning a field throws (in strict code) and changes nothing.
+            let assigned = "no field";
+            for (const key of ["code", "data"]) {
+              if (!(key in event)) continue;
+              try {
+                event[key] = 4242;
+                assigned = "assigned";
+              } catch (error) {
+                assigned = error.name;
+              }
+            }
+            seen.push([type, event instanceof MessageEvent, event instanceof CloseEvent,
+                       Object.keys(event).sort(), event.code ?? null, event.data ?? null,
+                       assigned]);
+          });
+        }
+        latest().open();
+        latest().message("m");
+        latest().drop();
+        socket.close();
+        for (let turn = 0; turn < 5; turn += 1) await null;
+        results[withCloseEvent ? "with CloseEvent" : "without CloseEvent"] = seen;
+      } finally {
+        delete globalThis.CloseEvent;
+      }
+    }
+    // A native MessageEvent's own keys, to compare with the module's.
+    results["a native MessageEvent's own keys"] = Object.keys(
+      new MessageEvent("message", { data: "m" })).sort();
+    return results;
+  },
+  // -- a constructor that throws, as `new WebSocket` does, leaves nothing running
+  "a throwing first attempt leaves no timer": async () => {
+    const before = live.size;
+    class Refuses {
+      constructor() {
+        made.push(this);
+        throw new SyntaxError("refused");
+      }
+    }
+    const name = thrown(() => new Socket("ws://example.com/", [], { WebSocket: Refuses }));
+    const none = thrown(() => new Socket("ws://example.com/"));
+    for (let turn = 0; turn < 5; turn += 1) await null;
+    return [name, none, live.size - before, made.length];
+  },
+  // -- each format gives the class: CommonJS's exports, the iife's global
+  formats: () => {
+    const require = createRequire(import.meta.url);
+    const cjs = require("CJS_MODULE");
+    const context = { EventTarget, Event, URL };
+    vm.runInNewContext(readFileSync("IIFE_MODULE", "utf8"), context);
+    return [typeof cjs.Socket, Object.keys(cjs), typeof context.Socket,
+            String(new cjs.Socket("ws://example.com/", [], { WebSocket: Fake }).readyState)];
+  },
   // -- what stays readable after the final close
   "after the final close": () => {
     const socket = opened();
@@ -358,8 +453,16 @@ process.exit(0);
 def seen(tmp_path_factory: pytest.TempPathFactory, node: str) -> dict[str, Any]:
     folder: Path = tmp_path_factory.mktemp("drop-in")
     module = folder / "socket.mjs"
-    module.write_text(render_module(build_options({"class-name": "Socket"})), encoding="utf-8")
-    script = HARNESS.replace("MODULE", module.as_uri())
+    options = build_options({"class-name": "Socket"})
+    module.write_text(render_module(options), encoding="utf-8")
+    cjs, iife = folder / "socket.cjs", folder / "socket.iife.js"
+    cjs.write_text(render_module(options, Format.CJS), encoding="utf-8")
+    iife.write_text(render_module(options, Format.IIFE), encoding="utf-8")
+    script = (
+        HARNESS.replace("CJS_MODULE", str(cjs))
+        .replace("IIFE_MODULE", str(iife))
+        .replace('"MODULE"', json.dumps(module.as_uri()))
+    )
     result = subprocess.run(
         [node, "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60
     )
@@ -376,6 +479,13 @@ def accessor() -> dict[str, Any]:
     # WebIDL: a regular attribute is an accessor pair on the prototype, enumerable, configurable.
     return {"get": "function", "set": "function", "enumerable": True, "configurable": True}
 
+
+# The fields of an event the runtime has no class for (drop-in.md, "reconnecting" in
+# README.md), sorted.
+EVENT_KEYS = {
+    "reconnecting": sorted(["code", "reason", "wasClean", "attempt", "delay", "fromServer"]),
+    "close": sorted(["code", "reason", "wasClean"]),
+}
 
 # What a WebSocket does (drop-in.md, WHATWG WebSockets, WebIDL), by check.
 EXPECTED: dict[str, Any] = {
@@ -492,6 +602,27 @@ EXPECTED: dict[str, Any] = {
     "send() while the connection closes": [None, 4, ["kept"]],
     "reconnect() while open": [None, 2, 0],
     "close() while reconnect()'s URL function answers": [2, ["error", ["close", 1006, False]], 3],
+    # message: a real MessageEvent; close: a CloseEvent where the runtime has the class, else an
+    # Event with read-only fields; reconnecting: always an Event with read-only fields.
+    "event classes": {
+        "without CloseEvent": [
+            ["open", False, False, [], None, None, "no field"],
+            ["message", True, False, [], None, "m", "TypeError"],
+            ["reconnecting", False, False, EVENT_KEYS["reconnecting"], 1006, None, "TypeError"],
+            ["error", False, False, [], None, None, "no field"],
+            ["close", False, False, EVENT_KEYS["close"], 1006, None, "TypeError"],
+        ],
+        "with CloseEvent": [
+            ["open", False, False, [], None, None, "no field"],
+            ["message", True, False, [], None, "m", "TypeError"],
+            ["reconnecting", False, False, EVENT_KEYS["reconnecting"], 1006, None, "TypeError"],
+            ["error", False, False, [], None, None, "no field"],
+            ["close", False, True, [], 1006, None, "TypeError"],
+        ],
+        "a native MessageEvent's own keys": [],
+    },
+    "a throwing first attempt leaves no timer": ["SyntaxError", "TypeError", 0, 1],
+    "formats": ["function", ["Socket"], "function", "0"],
     # url, protocol and extensions stay readable after the final close.
     "after the final close": [3, "ws://example.com/", "chat", "permessage-deflate"],
 }
