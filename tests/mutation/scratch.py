@@ -47,14 +47,24 @@ class Stage:
         ]  # fmt: skip
 
 
-# Cheapest and likeliest to kill first: the virtual-clock logic (the frozen-reference
-# differential first of all), then the rest of the fast tier (the files that render the module
-# first), then Node against real servers, then the browser (what only a browser runs: wake-ups,
-# Blob sizes, native events). Real ASGI servers' restarts and the heavy soaks are left out.
+# Cheapest and likeliest to kill first: the virtual-clock logic, then the rest of the fast tier
+# (the files that render the module first), then Node against real servers, then the browser
+# (what only a browser runs: wake-ups, Blob sizes, native events). Real ASGI servers' restarts
+# and the heavy soaks are left out. Within the logic stage, the files that take a second go
+# first; the frozen-reference differential (which the in-process differential stage has
+# already passed) and the model's drawn stories go last.
+LOGIC_ORDER = (
+    "tests/logic/test_drop_in_surface.py",
+    "tests/logic/test_thrown_errors.py",
+    "tests/logic/test_model_finds.py",
+    "tests/logic/test_timing.py",
+    "tests/logic/test_restart_policy.py",
+    "tests/logic/test_codes_json.py",
+    "tests/logic/test_differential.py",
+    "tests/logic",
+)
 STAGES = (
-    Stage(
-        "logic", ("tests/logic/test_differential.py", "tests/logic"), "not slow", regenerated=False
-    ),
+    Stage("logic", LOGIC_ORDER, "not slow", regenerated=False),
     Stage(
         "fast",
         ("tests/golden", "tests/unit/test_feature_flags.py", "tests/unit/test_formats.py", "tests"),
