@@ -56,6 +56,7 @@ class Stage:
 LOGIC_ORDER = (
     "tests/logic/test_drop_in_surface.py",
     "tests/logic/test_thrown_errors.py",
+    "tests/logic/test_hook_errors.py",
     "tests/logic/test_model_finds.py",
     "tests/logic/test_timing.py",
     "tests/logic/test_restart_policy.py",
