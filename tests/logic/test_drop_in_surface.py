@@ -424,6 +424,37 @@ const CHECKS = {
     return [typeof cjs.Socket, Object.keys(cjs), typeof context.Socket,
             String(new cjs.Socket("ws://example.com/", [], { WebSocket: Fake }).readyState)];
   },
+  // close() cancels any pending reconnect, even when the app calls it from an "online" listener
+  // that runs before the socket's own (a browser event while a backoff waits).
+  "close() from an earlier online listener": async () => {
+    const window = new EventTarget();
+    globalThis.addEventListener = window.addEventListener.bind(window);
+    globalThis.removeEventListener = window.removeEventListener.bind(window);
+    globalThis.document = Object.assign(new EventTarget(), { hidden: false });
+    Object.defineProperty(globalThis, "navigator", {
+      value: { onLine: true },
+      configurable: true,
+      writable: true,
+    });
+    try {
+      let socket;
+      window.addEventListener("online", () => socket.close());
+      socket = make();
+      const seen = [];
+      socket.onerror = () => seen.push("error");
+      socket.onclose = (event) => seen.push(["close", event.code]);
+      latest().open();
+      latest().drop(); // a backoff: a wake-up may cut it short
+      const attempts = made.length;
+      window.dispatchEvent(new Event("online"));
+      for (let turn = 0; turn < 5; turn += 1) await null;
+      return [made.length - attempts, seen];
+    } finally {
+      for (const name of ["addEventListener", "removeEventListener", "document", "navigator"]) {
+        delete globalThis[name];
+      }
+    }
+  },
   // -- what stays readable after the final close
   "after the final close": () => {
     const socket = opened();
@@ -623,6 +654,7 @@ EXPECTED: dict[str, Any] = {
     },
     "a throwing first attempt leaves no timer": ["SyntaxError", "TypeError", 0, 1],
     "formats": ["function", ["Socket"], "function", "0"],
+    "close() from an earlier online listener": [0, ["error", ["close", 1006]]],
     # url, protocol and extensions stay readable after the final close.
     "after the final close": [3, "ws://example.com/", "chat", "permessage-deflate"],
 }
