@@ -455,6 +455,29 @@ const CHECKS = {
       }
     }
   },
+  // close() while the URL function's answer is on its way (a token arrives as the app logs
+  // out), whichever promise callback it comes in: nothing is left connecting or open after it.
+  "close() as the URL function answers": async () => {
+    const outcomes = new Set();
+    for (let hops = 0; hops < 8; hops += 1) {
+      made = [];
+      let answer;
+      const socket = new Socket(() => new Promise((resolve) => (answer = resolve)), [], {
+        WebSocket: Fake,
+      });
+      for (let turn = 0; turn < 5; turn += 1) await null;
+      const seen = [];
+      socket.onerror = () => seen.push("error");
+      socket.onclose = (event) => seen.push(["close", event.code]);
+      answer("ws://example.com/");
+      for (let turn = 0; turn < hops; turn += 1) await null;
+      socket.close();
+      for (let turn = 0; turn < 10; turn += 1) await null;
+      const live = made.filter((connection) => connection.readyState !== 3).length;
+      outcomes.add(JSON.stringify([live, seen, socket.readyState]));
+    }
+    return [...outcomes].map((outcome) => JSON.parse(outcome));
+  },
   // -- what stays readable after the final close
   "after the final close": () => {
     const socket = opened();
@@ -655,6 +678,7 @@ EXPECTED: dict[str, Any] = {
     "a throwing first attempt leaves no timer": ["SyntaxError", "TypeError", 0, 1],
     "formats": ["function", ["Socket"], "function", "0"],
     "close() from an earlier online listener": [0, ["error", ["close", 1006]]],
+    "close() as the URL function answers": [[0, ["error", ["close", 1006]], 3]],
     # url, protocol and extensions stay readable after the final close.
     "after the final close": [3, "ws://example.com/", "chat", "permessage-deflate"],
 }
