@@ -478,6 +478,35 @@ const CHECKS = {
     }
     return [...outcomes].map((outcome) => JSON.parse(outcome));
   },
+  // A URL function that fails is a failed attempt, "error" first: an "error" handler that
+  // calls close() or reconnect() decides what follows, and the socket does not retry as well.
+  "an error handler decides after a failed URL function": async () => {
+    const results = {};
+    for (const call of ["close", "reconnect"]) {
+      made = [];
+      let calls = 0;
+      const url = () => {
+        calls += 1;
+        if (calls === 1) throw new Error("no token");
+        return "ws://example.com/";
+      };
+      const socket = new Socket(url, [], { WebSocket: Fake });
+      const seen = [];
+      let handled = false;
+      socket.onerror = () => {
+        seen.push("error");
+        if (!handled) socket[call]();
+        handled = true;
+      };
+      socket.onreconnecting = (event) => seen.push(["reconnecting", event.code]);
+      socket.onclose = (event) => seen.push(["close", event.code, event.wasClean]);
+      socket.onopen = () => seen.push("open");
+      for (let turn = 0; turn < 10; turn += 1) await null;
+      if (made.length) latest().open();
+      results[call] = [calls, made.length, seen, socket.readyState];
+    }
+    return results;
+  },
   // -- what stays readable after the final close
   "after the final close": () => {
     const socket = opened();
@@ -679,6 +708,10 @@ EXPECTED: dict[str, Any] = {
     "formats": ["function", ["Socket"], "function", "0"],
     "close() from an earlier online listener": [0, ["error", ["close", 1006]]],
     "close() as the URL function answers": [[0, ["error", ["close", 1006]], 3]],
+    "an error handler decides after a failed URL function": {
+        "close": [1, 0, ["error", "error", ["close", 1006, False]], 3],
+        "reconnect": [2, 1, ["error", "open"], 1],
+    },
     # url, protocol and extensions stay readable after the final close.
     "after the final close": [3, "ws://example.com/", "chat", "permessage-deflate"],
 }
