@@ -1,6 +1,8 @@
 """A `shouldReconnect` that throws (docs/options.md, Reconnect hook) cannot strand the socket: the
 table applies to that close, and the error is thrown again from a timer, where the console (or
-Node's `uncaughtException`) shows it. One Node process against a fake WebSocket (fast tier)."""
+Node's `uncaughtException`) shows it. A hook that calls reconnect() gets what reconnect()
+promises: a new attempt now, no "reconnecting". One Node process against a fake WebSocket
+(fast tier)."""
 
 from __future__ import annotations
 
@@ -78,3 +80,56 @@ def test_a_throwing_hook_applies_the_table_and_reports_its_error(tmp_path: Path,
     ]
     assert got["before"] == 0, "the error is not thrown inside the close that called the hook"
     assert got["uncaught"] == ["bug in the hook"] * 3
+
+
+RECONNECTING_HOOK = r"""
+import { Socket } from "MODULE";
+const made = [];
+class Fake extends EventTarget {
+  readyState = 0;
+  protocol = "";
+  extensions = "";
+  constructor() {
+    super();
+    made.push(this);
+  }
+  send() {}
+  close() {}
+}
+const seen = [];
+const socket = new Socket("ws://example.com/", [], {
+  WebSocket: Fake,
+  shouldReconnect: () => {
+    seen.push("hook");
+    socket.reconnect();
+    return 100;
+  },
+});
+socket.onreconnecting = () => seen.push("reconnecting");
+socket.onopen = () => seen.push("open");
+made[0].readyState = 1;
+made[0].onopen({});
+made[0].readyState = 3;
+made[0].onclose({ code: 4000, reason: "", wasClean: true });
+made[1].readyState = 1;
+made[1].onopen({});
+process.stdout.write(JSON.stringify({ seen, made: made.length, readyState: socket.readyState }));
+process.exit(0);
+"""
+
+
+def test_a_hook_that_calls_reconnect_gets_a_new_attempt_now(tmp_path: Path, node: str) -> None:
+    module = tmp_path / "socket.mjs"
+    module.write_text(render_module(build_options({"class-name": "Socket"})), encoding="utf-8")
+    script = RECONNECTING_HOOK.replace('"MODULE"', json.dumps(module.as_uri()))
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    # options.md, Manual reconnect: "connects now, with the backoff reset; no reconnecting fires"
+    # (and nothing else retries on top of it).
+    assert json.loads(result.stdout) == {
+        "seen": ["open", "hook", "open"],
+        "made": 2,
+        "readyState": 1,
+    }

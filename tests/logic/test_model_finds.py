@@ -58,6 +58,24 @@ FINDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "attempts": [{"open": 1, "close": [10, 1000]}, {"refuse": 3}, {"open": 3}],
         },
     ),
+    # A delay the hook chose is a backoff that a wake-up cuts short (reliability.md, Wake-ups);
+    # it wins over the server's hint, so the reconnecting event is not fromServer.
+    "a wake-up cuts the hook's delay short": (
+        {},
+        {
+            "hook": {"kind": "codes", "codes": {4000: 5000}},
+            "globals": {"online": True, "hidden": True},
+            "attempts": [{"open": 1, "close": [10, 4000]}, {"open": 3}],
+            "actions": [{"at": 200, "do": "show"}],
+        },
+    ),
+    "the hook's delay wins over a hint": (
+        {},
+        {
+            "hook": {"kind": "codes", "codes": {4000: 100}},
+            "attempts": [{"open": 1, "close": [10, 4000, "retry-after=2"]}, {"open": 3}],
+        },
+    ),
 }
 
 
