@@ -69,6 +69,16 @@ FINDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "actions": [{"at": 200, "do": "show"}],
         },
     ),
+    # A restart's wait is the server's, which no wake-up cuts; once it is over and finds the
+    # browser offline, the wait is the network's, and "online" ends it (reliability.md).
+    "online ends a restart's retry that found the browser offline": (
+        {"restart-delay": "100ms-200ms"},
+        {
+            "globals": {"online": True, "hidden": False},
+            "attempts": [{"open": 1, "close": [10, 1012]}, {"open": 3}],
+            "actions": [{"at": 50, "do": "offline"}, {"at": 1000, "do": "online"}],
+        },
+    ),
     "the hook's delay wins over a hint": (
         {},
         {
