@@ -515,6 +515,9 @@ const CHECKS = {
     return [socket.readyState, socket.url, socket.protocol, socket.extensions];
   },
 };
+// An error thrown in one of the module's listeners is reported on the next tick.
+const uncaught = [];
+process.on("uncaughtException", (error) => uncaught.push(`${error.name}: ${error.message}`));
 const results = {};
 for (const [label, check] of Object.entries(CHECKS)) {
   made = [];
@@ -527,6 +530,8 @@ for (const [label, check] of Object.entries(CHECKS)) {
   // can fire in between, only promise callbacks run.
   for (let turn = 0; turn < 5; turn += 1) await null;
 }
+await new Promise((resolve) => process.nextTick(resolve));
+results["nothing thrown from a listener"] = uncaught;
 process.stdout.write(JSON.stringify(results));
 process.exit(0);
 """
@@ -712,6 +717,8 @@ EXPECTED: dict[str, Any] = {
         "close": [1, 0, ["error", "error", ["close", 1006, False]], 3],
         "reconnect": [2, 1, ["error", "open"], 1],
     },
+    # A non-callable handler runs nothing (HTML's event handler processing), so throws nothing.
+    "nothing thrown from a listener": [],
     # url, protocol and extensions stay readable after the final close.
     "after the final close": [3, "ws://example.com/", "chat", "permessage-deflate"],
 }
