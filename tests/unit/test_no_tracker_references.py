@@ -43,6 +43,8 @@ USER_FACING = [
     ".pre-commit-hooks.yaml",
     "pyproject.toml",
 ]
+
+
 def _references(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if TRACKER_REFERENCE.search(line)]
 
