@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
 
 from generator.options import build_options
 from generator.render import render_module
@@ -17,6 +19,12 @@ from tests.support.lateness import allow
 from tests.support.node import ensure_node_packages
 
 RenderTo = Callable[..., Path]
+
+# Mutation testing (tests/mutation) asks whether a test fails, not for the smallest failing
+# example: its stages run with this profile, which does not shrink.
+hypothesis_settings.register_profile(
+    "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], report_multiple_bugs=False
+)
 
 # Tiers: a test that needs a real network, Node processes, Chromium or the npm tools is "slow";
 # `pytest -m "not slow"` runs the rest (text, golden, CLI, virtual-clock logic) in seconds.

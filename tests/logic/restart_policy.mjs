@@ -177,12 +177,14 @@ async function closeWhileServerTalks() {
   socket.addEventListener("reconnecting", () => reconnects.push(clock.now()));
   await clock.runUntil(100);
   const peer = [...server.open][0];
-  // It talks every 200 ms until `talkUntil`, then falls silent (gone, or ignoring our close).
+  // It talks every 200 ms from `talkFrom` (default: now) until `talkUntil`, then falls silent
+  // (gone, or ignoring our close).
   const talk = () => {
     if (peer.readyState <= 2) peer._fire("message", { data: "tick" });
     if (clock.now() + 200 < config.talkUntil) talking = setTimeout(talk, 200);
   };
-  talk();
+  if ((config.talkFrom ?? 100) > 100) talking = setTimeout(talk, config.talkFrom - 100);
+  else talk();
   await clock.runUntil(config.closeAt);
   socket.close(...config.closeArgs);
   await clock.runUntil(40_000);

@@ -300,3 +300,26 @@ def test_close_ends_the_heartbeat_and_reports_the_apps_close(
     assert [data for at, data in got["sent"] if at > 249] == []
     assert got["closes"] == [[30_249, *reported]]
     assert (got["reconnects"], got["attempts"]) == ([], 1)
+
+
+def test_a_message_after_close_does_not_restart_an_unanswered_heartbeat(
+    render_to: RenderTo, node: str
+) -> None:
+    module = render_to(**FAST, heartbeat="200ms", heartbeat_timeout="500ms")
+    got = observe(
+        node,
+        module,
+        scenario="closeWhileServerTalks",
+        options={},
+        closeAt=249,
+        closeArgs=[4001, "bye"],
+        talkFrom=301,
+        talkUntil=1500,
+    )
+    # The peer is silent until after the close: the heartbeat went at about 200 ms and is still
+    # unanswered when the app closes. The peer's first message after the close must not start
+    # the heartbeat again (reliability.md, close()): nothing more is sent, no heartbeat timeout.
+    assert [data for at, data in got["sent"] if at <= 249] == ["ping"]
+    assert [data for at, data in got["sent"] if at > 249] == []
+    assert got["closes"] == [[30_249, 4001, "bye"]]
+    assert (got["reconnects"], got["attempts"]) == ([], 1)

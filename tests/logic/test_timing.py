@@ -105,6 +105,17 @@ def test_max_retries_gives_up_after_exactly_that_many_attempts(module: Any) -> N
     assert run.timers == 0
 
 
+def test_max_retries_unlimited_never_gives_up(module: Any) -> None:
+    # options.md: --max-retries N "or 'unlimited'", given as the word, not left to the default.
+    run = run_scenario(
+        module(max_retries="unlimited", backoff_initial="100ms", backoff_max="100ms"),
+        attempts=[{"refuse": 1}],
+        until=20_000,
+    )
+    assert len(run.of("reconnecting")) > 100
+    assert run.of("close") == []
+
+
 # -- codes that stop, and the 1013 floor ---------------------------------------------------------
 
 

@@ -115,7 +115,11 @@ def run_templates(arguments: argparse.Namespace, chosen: list[templates.Candidat
         if name in BUDGETED_STAGES and arguments.stage_budget:
             deadline = time.monotonic() + arguments.stage_budget * 60
         stage = next(stage for stage in STAGES if stage.name == name)
-        templates.run(todo, (stage,), arguments.jobs, None, {}, record, deadline, prefilter=False)
+        # What the in-process differential stage checked, the logic stage need not run again.
+        skip = (templates.DIFFERENTIAL,) if name == "logic" and "differential" in wanted else ()
+        templates.run(
+            todo, (stage,), arguments.jobs, None, {}, record, deadline, prefilter=False, skip=skip
+        )
     results = {c.id: results[c.id] for c in chosen if c.id in results}
     print(f"template mutants: {len(results)} in {time.monotonic() - start:.0f} s")
     statuses = {key: result.status for key, result in results.items()}

@@ -40,6 +40,8 @@ class Stage:
         return [
             sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "0",
             "-W", "ignore", "--tb=line", "-m", self.marks,
+            # Whether a test fails, not its smallest failing example (tests/conftest.py).
+            "--hypothesis-profile=mutation",
             *(["-x"] if stop_at_first else []),
             *(f"--ignore={path}" for path in self.ignore),
             *(f"--deselect={test}" for test in deselect),
@@ -47,14 +49,23 @@ class Stage:
         ]  # fmt: skip
 
 
-# Cheapest and likeliest to kill first: the virtual-clock logic (the frozen-reference
-# differential first of all), then the rest of the fast tier (the files that render the module
-# first), then Node against real servers, then the browser (what only a browser runs: wake-ups,
-# Blob sizes, native events). Real ASGI servers' restarts and the heavy soaks are left out.
+# Cheapest and likeliest to kill first: the virtual-clock logic, then the rest of the fast tier
+# (the files that render the module first), then Node against real servers, then the browser
+# (what only a browser runs: wake-ups, Blob sizes, native events). Real ASGI servers' restarts
+# and the heavy soaks are left out. Within the logic stage, the files that take a second go
+# first, then the model's stories (the likeliest to kill what is left), then the rest; the
+# frozen-reference differential is left out when the in-process differential stage has
+# already run it (templates.py).
+LOGIC_ORDER = (
+    "tests/logic/test_drop_in_surface.py",
+    "tests/logic/test_thrown_errors.py",
+    "tests/logic/test_hook_errors.py",
+    "tests/logic/test_model_finds.py",
+    "tests/logic/test_model.py",
+    "tests/logic",
+)
 STAGES = (
-    Stage(
-        "logic", ("tests/logic/test_differential.py", "tests/logic"), "not slow", regenerated=False
-    ),
+    Stage("logic", LOGIC_ORDER, "not slow", regenerated=False),
     Stage(
         "fast",
         ("tests/golden", "tests/unit/test_feature_flags.py", "tests/unit/test_formats.py", "tests"),

@@ -184,6 +184,7 @@ def run(
     report: Callable[[Result], None],
     deadline: float | None = None,
     prefilter: bool = True,
+    skip: tuple[str, ...] = (),
 ) -> list[Result]:
     """Every candidate not in `done`, `jobs` at a time; each result is appended to
     `results_path` (JSON lines) as it comes, so a stopped run resumes where it was."""
@@ -216,7 +217,7 @@ def run(
 
     local = threading.local()
     scratches: list[Scratch] = []
-    deselect: list[str] = []
+    deselect: list[str] = list(skip)
     ready = threading.Event()
 
     def scratch() -> Scratch:
@@ -244,7 +245,7 @@ def run(
         if stage.name == "fast":
             print(f"stage fast runs {len(stage.paths)} files: {' '.join(stage.paths)}", flush=True)
     stages = tuple(prepared)
-    for test in deselect:
+    for test in deselect[len(skip) :]:
         print(f"left out (fails on the unmutated source): {test}", flush=True)
     ready.set()
     pool = ThreadPoolExecutor(max_workers=jobs)
