@@ -60,6 +60,7 @@ LOGIC_ORDER = (
     "tests/logic/test_drop_in_surface.py",
     "tests/logic/test_thrown_errors.py",
     "tests/logic/test_hook_errors.py",
+    "tests/logic/test_share_tabs.py",
     "tests/logic/test_model_finds.py",
     "tests/logic/test_model.py",
     "tests/logic",
