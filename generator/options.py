@@ -369,11 +369,6 @@ SPECS_BY_FLAG = {spec.flag: spec for spec in OPTION_SPECS}
 FEATURE_FLAGS = tuple(spec.flag for spec in OPTION_SPECS if spec.feature)
 
 
-def every_feature_off() -> dict[str, str]:
-    """The flags (as a config or `build_options` takes them) of the minimal profile."""
-    return dict.fromkeys(FEATURE_FLAGS, "off")
-
-
 # Flags that shape which files are written rather than what the module does; a command that
 # serves one esm module (wsgen demo) takes every flag but these.
 FILE_FLAGS = frozenset({"format", "global-name", "types", "framework"})

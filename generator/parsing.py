@@ -34,17 +34,17 @@ def _reject_bool(value: object) -> None:
 
 
 def _is_zero(number: str) -> bool:
-    """Whether a decimal number's text (`0`, `0.00`, `-0e5`) is zero: no digit but 0 before any
-    exponent."""
-    return not re.search(r"[1-9]", re.split(r"[eE]", number)[0])
+    """Whether a number's text (`0`, `0.00`, `-0`) is zero: no digit but 0. A number with an
+    exponent (`0e5`) is never read as a duration, so it counts as the bare number it is."""
+    return not re.search(r"[1-9]", number)
 
 
 def _needs_unit(value: Scalar, number: str) -> ValueError:
     # A bare number once meant milliseconds, so `--restart-delay 5` was 5 ms where everyone
-    # meant 5 s. Now a unit is required, and the message carries the likely fix.
-    return ValueError(
-        f"a duration needs a unit (ms, s or m), got {_shown(value)}; did you mean {number}s?"
-    )
+    # meant 5 s. Now a unit is required, and the message carries the likely fix (none for a
+    # number too long to be one).
+    fix = f"; did you mean {number}s?" if len(number) <= 12 else ""
+    return ValueError(f"a duration needs a unit (ms, s or m), got {_shown(value)}{fix}")
 
 
 def parse_duration(value: Scalar) -> int:
@@ -56,7 +56,7 @@ def parse_duration(value: Scalar) -> int:
             raise ValueError(f"expected {_DURATION_HINT}, got {_shown(value)}")
         if value == 0:
             return 0
-        raise _needs_unit(value, _shown(value))
+        raise _needs_unit(value, str(value))
     match = _DURATION.fullmatch(value.strip())
     if not match:
         raise ValueError(f"expected {_DURATION_HINT}, got {_shown(value)}")

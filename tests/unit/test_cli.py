@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from generator import __version__
 from generator.cli import _shell_word, app
-from generator.options import GeneratorOptions
+from generator.options import GeneratorOptions, OptionError, build_options, shown_default
 from generator.render import render_module
 
 runner = CliRunner()
@@ -118,6 +118,24 @@ BAD_INPUTS = [
         ),
         (["--restart-delay", "1-5"], "did you mean 1s-5s?"),
         (["--restart-delay", "1s-5"], "did you mean 1s-5s?"),
+        (
+            ["--connect-timeout", "10"],
+            "--connect-timeout: a duration needs a unit (ms, s or m), got '10'; did you mean 10s?",
+        ),
+        (
+            ["--stable-after", "2.5"],
+            "--stable-after: a duration needs a unit (ms, s or m), got '2.5'; did you mean 2.5s?",
+        ),
+        # a number no duration could be: no fix to offer
+        (
+            ["--stable-after", "1234567890123"],
+            "--stable-after: a duration needs a unit (ms, s or m), got '1234567890123'",
+        ),
+        (
+            ["--restart-delay", "0e5"],
+            "--restart-delay: expected MIN-MAX with units, such as 1s-5s, or one duration; "
+            "got '0e5'",
+        ),
     ],
 )
 def test_a_bare_number_is_refused_with_the_fix(
@@ -417,3 +435,46 @@ def test_a_hint_quotes_each_word_as_shlex_does(word: str) -> None:
     """The repeated command is pasted into a shell: quoted as shlex.quote would, without
     importing shlex on every run."""
     assert _shell_word(word) == shlex.quote(word)
+
+
+@pytest.mark.parametrize(
+    "flag", ["backoff-initial", "backoff-max", "connect-timeout", "heartbeat-timeout"]
+)
+@pytest.mark.parametrize("zero", ["0", "0ms", "0s", "0.0m"])
+def test_a_duration_that_must_be_positive_refuses_zero(flag: str, zero: str) -> None:
+    # zero is a duration in any unit, and for these no delay at all
+    with pytest.raises(OptionError) as refused:
+        build_options({"heartbeat": "30s", flag: zero})
+    assert str(refused.value) == f"--{flag}: must be greater than 0, got {zero!r}"
+    assert refused.value.flag == flag
+    smallest = build_options({"heartbeat": "30s", "backoff-initial": "1ms", flag: "1ms"})
+    assert getattr(smallest, flag.replace("-", "_")) == 1
+
+
+def test_a_bare_number_from_a_config_or_header_gets_the_same_fix() -> None:
+    with pytest.raises(OptionError, match=r"got 5; did you mean 5s\?$"):
+        build_options({"stable-after": 5})
+    with pytest.raises(OptionError, match=r"got 2\.5; did you mean 2\.5s\?$"):
+        build_options({"stable-after": 2.5})
+    with pytest.raises(OptionError, match=r"got \(a number of 60 digits\)$"):
+        build_options({"stable-after": 10**59})
+    assert build_options({"stable-after": 0}).stable_after == 0  # 0 is 0 in any unit
+
+
+@pytest.mark.parametrize(
+    ("flag", "shown"),
+    [
+        # the defaults docs/options.md lists, as a user would type them
+        ("restart-delay", "1s-5s"),
+        ("max-retries", "unlimited"),
+        ("stop-on", "none"),
+        ("global-name", "none"),
+        ("types", "off"),
+        ("network-aware", "on"),
+        ("heartbeat", "off"),
+        ("heartbeat-message", "ping"),
+        ("format", "esm"),
+    ],
+)
+def test_help_shows_each_default_as_a_user_would_type_it(flag: str, shown: str) -> None:
+    assert shown_default(flag) == shown
