@@ -186,6 +186,13 @@ BAD_CONFIGS = [
         '[tool.wsgen]\nout = "a.cjs"\nformat = "esm"\n',
         "[tool.wsgen] out: 'a.cjs' is named as cjs output, but the format asked for is esm",
     ),
+    ("[tool.wsgen]\nQueue-Limit = 1\n", "[tool.wsgen] Queue-Limit: unknown key; did you mean"),
+    ("[tool.wsgen]\ntype_ = true\n", "[tool.wsgen] type_: unknown key; did you mean 'types'?"),
+    # with targets, the shared table takes no out: never suggested there
+    (
+        '[tool.wsgen]\nouts = "a.js"\n[[tool.wsgen.targets]]\nout = "b.js"\n',
+        "[tool.wsgen] outs: unknown key; keys are the long flag names: restart-delay, ",
+    ),
     # tool, wsgen and a list in a list in ... : one level more than wsgen allows
     ("[tool.wsgen]\nstop-on = " + "[" * 6 + "1" + "]" * 6 + "\n", "nests deeper than 8 levels"),
     ("[tool.wsgen]\nstop-on = " + "[" * 3000 + "]" * 3000 + "\n", "nests deeper than 8 levels"),

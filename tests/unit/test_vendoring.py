@@ -13,6 +13,7 @@ import pytest
 
 from generator import __version__
 from generator.header import MARKER, HeaderError, read_header
+from generator.limits import MAX_NESTING
 from generator.options import GeneratorOptions, build_options
 from generator.render import render_module
 from tests.support.cli import enter_project, error_line, wsgen
@@ -382,6 +383,29 @@ def test_header_of_a_foreign_file_is_none_and_a_broken_one_raises() -> None:
         read_header(f"{MARKER}\n// wsgen 1 {{}} {{}}\n")
     with pytest.raises(HeaderError, match="line 2 should be"):
         read_header(f"{MARKER}\n// wsgen 1 [1]\n")
+
+
+def test_a_header_may_nest_as_deep_as_the_limit_and_no_deeper() -> None:
+    def header(options: str) -> str:
+        return f"{MARKER}\n// wsgen 0.1.0 {options}\n"
+
+    def refused(options: str) -> str:
+        with pytest.raises(HeaderError) as error:
+            read_header(header(options))
+        return str(error.value)
+
+    deepest = "[" * (MAX_NESTING - 1) + "1" + "]" * (MAX_NESTING - 1)  # in the object: 8 levels
+    assert "nest" not in refused(f'{{"stop-on": {deepest}}}')  # read, then refused as codes
+    assert refused(f'{{"stop-on": [{deepest}]}}') == (
+        f"the options on line 2 nest deeper than {MAX_NESTING} levels"
+    )
+    # brackets inside a string, and lists side by side, are no deeper
+    assert "nest" not in refused(f'{{"stop-on": "{"[" * 20}"}}')
+    siblings = ",".join(["[[1]]"] * (MAX_NESTING + 2))
+    assert "nest" not in refused(f'{{"stop-on": [{siblings}], "retry-on": {{}}}}')
+    assert (
+        refused('{"stop-on": NaN}') == "the options on line 2 are not valid JSON (NaN is not JSON)"
+    )
 
 
 def test_header_records_no_timestamp_path_or_user() -> None:
