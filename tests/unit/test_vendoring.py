@@ -416,6 +416,15 @@ def test_header_of_a_foreign_file_is_none_and_a_broken_one_raises() -> None:
         read_header(f"{MARKER}\n// wsgen 1 {{}} {{}}\n")
     with pytest.raises(HeaderError, match="line 2 should be"):
         read_header(f"{MARKER}\n// wsgen 1 [1]\n")
+    settings = render_module(GeneratorOptions()).split("\n")[1]
+    assert read_header(f"{MARKER}\r\n{settings}\r\n") is not None  # CRLF is still ours
+    for marker in (f"{MARKER} ", f"{MARKER}X", f" {MARKER}"):  # the marker exactly, or not ours
+        assert read_header(f"{marker}\n{settings}\n") is None
+    for broken in ("", f"{settings} ", f"{settings}X", f"{settings}\t"):
+        with pytest.raises(HeaderError, match="line 2 should be"):
+            read_header(f"{MARKER}\n{broken}\n")
+    with pytest.raises(HeaderError, match="line 2 should be"):
+        read_header(MARKER)  # the marker alone, without even a line break
 
 
 def test_a_header_may_nest_as_deep_as_the_limit_and_no_deeper() -> None:
