@@ -478,3 +478,23 @@ def test_a_bare_number_from_a_config_or_header_gets_the_same_fix() -> None:
 )
 def test_help_shows_each_default_as_a_user_would_type_it(flag: str, shown: str) -> None:
     assert shown_default(flag) == shown
+
+
+@pytest.mark.parametrize(
+    ("name", "refused"),
+    [("onfuturevent", True), ("onFuture", False), ("on", False), ("Online", False)],
+)
+def test_an_iife_global_that_looks_like_a_window_event_handler_is_refused(
+    name: str, refused: bool
+) -> None:
+    # the browser may add an on... handler any day; a script's `var` would clobber it
+    flags = {"format": "iife", "global-name": name}
+    if not refused:
+        assert build_options(flags).iife_global == name
+        return
+    with pytest.raises(OptionError) as error:
+        build_options(flags)
+    assert str(error.value) == (
+        f"--global-name: {name!r} looks like a window event handler (onload, onerror...); "
+        "pick another (--format iife)"
+    )
