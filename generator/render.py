@@ -141,7 +141,7 @@ def render_binding(
     framework: Framework,
     format: Format,
     module_import: str,
-    declarations: bool = False,
+    declarations: bool,
 ) -> str:
     """The `framework` binding that imports the module (`format` esm or ts) from
     `module_import`, or (`declarations`) its .d.ts."""

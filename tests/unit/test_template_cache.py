@@ -1,4 +1,5 @@
-"""The compiled-template cache docs/cli.md promises: in the user's cache folder
+"""Where the templates are read from (inside the installed package, else the checkout's
+templates/), and the compiled-template cache docs/cli.md promises: in the user's cache folder
 (`~/.cache/wsgen/<versions>/`, or under $XDG_CACHE_HOME), off with `WSGEN_NO_CACHE=1`, one folder
 per wsgen, Jinja and Python version, never one someone else could write, and the output the same
 bytes either way: a missing, broken or unusable cache is no cache."""
@@ -142,3 +143,14 @@ def test_a_cache_that_cannot_be_written_gives_the_same_bytes(cache_home: Path) -
     template = environment.get_template(build_options({}).formats[0].template)
     assert template is not None
     assert render.render_module(build_options({})) == cold
+
+
+def test_templates_ship_inside_the_package_else_come_from_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "site-packages" / "generator"
+    package.mkdir(parents=True)
+    monkeypatch.setattr(render, "__file__", str(package / "render.py"))
+    assert render.templates_dir() == tmp_path / "site-packages" / "templates"  # a checkout
+    (package / "templates").mkdir()
+    assert render.templates_dir() == package / "templates"  # an installed wheel
