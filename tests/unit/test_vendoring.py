@@ -382,6 +382,20 @@ def test_update_refuses_a_file_without_a_valid_header_and_leaves_it(
     assert out.read_text(encoding="utf-8") == content
 
 
+def test_update_refuses_a_file_renamed_away_from_every_name_its_header_makes(
+    project: Path,
+) -> None:
+    assert wsgen("generate", "--format", "esm,cjs", "--out", "socket.js").exit_code == 0
+    (project / "socket.cjs").rename(project / "socket.txt")
+    result = wsgen("update", "socket.txt")
+    assert result.exit_code == 2
+    assert error_line(result) == (
+        "wsgen: error: 'socket.txt': none of the files its header's options make is named so "
+        "(was it renamed from a multi-format --out?); left as it is"
+    )
+    assert not (project / "socket.cjs").exists()
+
+
 def test_update_of_several_files_writes_none_when_one_is_refused(project: Path) -> None:
     wsgen("generate", "--out", "good.js", "--queue-limit", "3")
     good = project / "good.js"
