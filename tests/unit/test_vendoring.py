@@ -437,8 +437,10 @@ def test_header_of_a_foreign_file_is_none_and_a_broken_one_raises() -> None:
     for broken in ("", f"{settings} ", f"{settings}X", f"{settings}\t"):
         with pytest.raises(HeaderError, match="line 2 should be"):
             read_header(f"{MARKER}\n{broken}\n")
-    with pytest.raises(HeaderError, match="line 2 should be"):
+    with pytest.raises(HeaderError) as error:
         read_header(MARKER)  # the marker alone, without even a line break
+    assert str(error.value) == "line 2 should be '// wsgen VERSION {...options as JSON...}'"
+    assert read_header(f"{MARKER}\n{settings}") is not None  # nothing after line 2: still ours
 
 
 def test_a_header_may_nest_as_deep_as_the_limit_and_no_deeper() -> None:
