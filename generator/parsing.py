@@ -133,7 +133,7 @@ def format_window(window: tuple[int, int]) -> str:
 
 def parse_number(value: Scalar, *, minimum: float, maximum: float) -> float:
     _reject_bool(value)
-    allowed = f"expected a number from {minimum:g} to {maximum:g}, got {value!r}"
+    allowed = f"expected a number from {minimum:g} to {maximum:g}, got {_shown(value)}"
     if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
         raise ValueError(allowed)  # float() would also take "1_0", "infinity" and other digits
     try:
@@ -153,10 +153,10 @@ def parse_count(value: Scalar, *, maximum: int, unlimited: str | None = None) ->
         return None
     allowed = f"a whole number from 0 to {maximum}" + (f" or {unlimited!r}" if unlimited else "")
     if isinstance(value, float) or not re.fullmatch(r"[0-9]+", text):
-        raise ValueError(f"expected {allowed}, got {value!r}")
+        raise ValueError(f"expected {allowed}, got {_shown(value)}")
     count = int(text)
     if count > maximum:
-        raise ValueError(f"expected {allowed}, got {value!r}")
+        raise ValueError(f"expected {allowed}, got {_shown(value)}")
     return count
 
 

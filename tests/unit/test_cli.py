@@ -498,3 +498,36 @@ def test_an_iife_global_that_looks_like_a_window_event_handler_is_refused(
         f"--global-name: {name!r} looks like a window event handler (onload, onerror...); "
         "pick another (--format iife)"
     )
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else f"{text[: width - 3]}..."
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "shown"),
+    [
+        # a value that fits is shown whole; a longer one is cut short, so a value from a
+        # config or a header never fills the terminal (40 characters in a parser's message,
+        # 60 where the type itself is wrong)
+        ("stable-after", "x" * 38, repr("x" * 38)),
+        ("stable-after", "x" * 39, _cut(repr("x" * 39), 40)),
+        ("stable-after", 2**127, str(2**127)),
+        ("stable-after", 2**128, "(a number of 39 digits)"),
+        ("max-retries", [1] * 30, _cut(repr([1] * 30), 40)),
+        ("connect-timeout", {"k": "v" * 51}, repr({"k": "v" * 51})),
+        ("connect-timeout", {"k": "v" * 52}, _cut(repr({"k": "v" * 52}), 60)),
+        ("class-name", 2**199, str(2**199)),
+        ("class-name", 2**200, "(a number of 61 digits)"),
+    ],
+    ids=["40", "41", "128-bit", "129-bit", "list", "60", "61", "200-bit", "201-bit"],
+)
+def test_a_value_in_a_message_is_shown_whole_only_when_short(
+    flag: str, value: object, shown: str
+) -> None:
+    with pytest.raises(OptionError) as error:
+        build_options({flag: value})
+    assert str(error.value).endswith(f"got {shown}") or str(error.value).endswith(
+        f"value {shown}"
+    ), str(error.value)
+    assert len(shown) <= 60
