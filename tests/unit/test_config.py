@@ -425,3 +425,16 @@ def test_a_configs_out_stays_inside_the_configs_folder(
         [target] = resolve_targets(loaded, {}, None)
         assert (target.folder, target.out) == (tmp_path, Path(out))
         assert target.out_name == f"{config}: top level out"
+
+
+def test_a_standalone_configs_targets_are_named_as_its_own_tables(tmp_path: Path) -> None:
+    config = tmp_path / "wsgen.toml"
+    config.write_text('[[targets]]\nout = "a.js"\n[[targets]]\nqueue = 1\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(config)
+    assert str(error.value) == (
+        f"{config}: [[targets]] #2 queue: unknown key; did you mean 'queue-limit'?"
+    )
+    config.write_text("targets = []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"top level targets: expected one or more \[\[targets"):
+        load_config(config)
