@@ -15,6 +15,7 @@ from generator import __version__
 from generator.cli import _shell_word, app
 from generator.options import GeneratorOptions, OptionError, build_options, shown_default
 from generator.render import render_module
+from tests.support.ids import plain_id
 
 runner = CliRunner()
 
@@ -531,3 +532,89 @@ def test_a_value_in_a_message_is_shown_whole_only_when_short(
         f"value {shown}"
     ), str(error.value)
     assert len(shown) <= 60
+
+
+DURATION = "a duration with its unit, such as 250ms, 2s, 1.5s or 1m"
+WINDOW = "MIN-MAX with units, such as 1s-5s, or one duration"
+CODES = "codes such as 1008,4400-4499"
+COUNT = "a whole number from 0 to 1000000"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        # each refusal says what the option takes (docs/options.md), whatever the value's type:
+        # a boolean from a config is no duration, count or code
+        ("stable-after", True, f"expected {DURATION}, got a boolean"),
+        ("restart-delay", True, f"expected {WINDOW}, got a boolean"),
+        ("stop-on", True, f"expected {CODES}, got a boolean"),
+        ("stop-on", [4401, False], f"expected {CODES}, got a boolean"),
+        ("queue-limit", True, f"expected {COUNT}, got a boolean"),
+        ("max-retries", False, f"expected {COUNT} or 'unlimited', got a boolean"),
+        ("backoff-factor", True, "expected a number from 1 to 100, got a boolean"),
+        ("heartbeat", True, f"expected 'off' or {DURATION}, got True"),
+        ("stable-after", "x", f"expected {DURATION}, got 'x'"),
+        ("stable-after", float("inf"), f"expected {DURATION}, got inf"),
+        ("stable-after", "1.0005s", "expected a whole number of milliseconds, got '1.0005s'"),
+        (
+            "stable-after",
+            "2147483648ms",
+            "'2147483648ms' is longer than the 2147483647 ms a JavaScript timer can wait",
+        ),
+        ("restart-delay", "5s-1s", "MIN must not exceed MAX, got '5s-1s'"),
+        ("stop-on", "999", "close codes run from 1000 to 4999, got 999"),
+        ("stop-on", "4000,5000", "close codes run from 1000 to 4999, got 5000"),
+        ("stop-on", "4500-4400", "a range runs from low to high, got '4500-4400'"),
+        ("stop-on", "4401,a", f"expected {CODES}, got 'a'"),
+        ("stop-on", [[4401]], f"expected {CODES}, got [4401]"),
+        ("stop-on", [4401] * 1001, "expected at most 1000 codes or ranges, got 1001"),
+        ("stop-on", ["4401,4402"] * 501, "expected at most 1000 codes or ranges"),
+        ("queue-limit", "1000001", f"expected {COUNT}, got '1000001'"),
+        ("queue-limit", "unlimited", f"expected {COUNT}, got 'unlimited'"),
+        ("queue-limit", 1.5, f"expected {COUNT}, got 1.5"),
+        ("backoff-factor", "0.5", "expected a number from 1 to 100, got '0.5'"),
+        ("backoff-factor", "100.5", "expected a number from 1 to 100, got '100.5'"),
+        ("backoff-factor", "1_0", "expected a number from 1 to 100, got '1_0'"),
+        ("heartbeat", "0s", "expected 'off' or a duration greater than 0, got '0s'"),
+    ],
+    ids=lambda value: plain_id(str(value)[:30]),
+)
+def test_each_refused_value_says_what_the_option_takes(
+    flag: str, value: object, message: str
+) -> None:
+    with pytest.raises(OptionError) as error:
+        build_options({flag: value})
+    assert str(error.value) == f"--{flag}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "recorded"),
+    [
+        # the edges each option allows, as the header records them
+        ("stable-after", "2147483647ms", "2147483647ms"),
+        ("stable-after", "0.0", "0ms"),
+        ("stable-after", 0, "0ms"),
+        ("stable-after", "36m", "2160s"),
+        ("restart-delay", "0-0", "0ms-0ms"),
+        ("restart-delay", "2s", "2s-2s"),
+        ("stop-on", "1000,4999", "1000,4999"),
+        ("stop-on", [4401] * 1000, "4401"),
+        ("queue-limit", "1000000", 1000000),
+        ("max-retries", "unlimited", "unlimited"),
+        ("backoff-factor", "1", 1),
+        ("backoff-factor", "100", 100),
+        ("heartbeat", "1ms", "1ms"),
+        ("heartbeat", False, "off"),
+        # code lists are recorded merged: overlapping and adjacent ranges become one
+        ("stop-on", "4401,4400,4402-4410,4412", "4400-4410,4412"),
+        ("stop-on", "4400-4410,4411", "4400-4411"),
+        ("stop-on", "4400-4499,4410-4420", "4400-4499"),
+        ("stop-on", "4400-4410,4405-4420", "4400-4420"),
+        ("stop-on", "4400-4410,4412-4420", "4400-4410,4412-4420"),
+    ],
+    ids=lambda value: plain_id(str(value)[:30]),
+)
+def test_the_edges_of_each_option_are_allowed_and_recorded(
+    flag: str, value: object, recorded: object
+) -> None:
+    assert build_options({flag: value}).to_flags()[flag] == recorded
