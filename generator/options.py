@@ -429,7 +429,7 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
         )
     if options.frameworks and not {Format.ESM, Format.TS} & set(options.formats):
         raise OptionError("framework", "bindings import an ES module; add --format esm or ts")
-    _check_names(options, given)
+    _check_names(options)
     if options.heartbeat is None:
         defaults = GeneratorOptions()
         for flag in ("heartbeat-timeout", "heartbeat-message"):
@@ -449,7 +449,7 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
             )
 
 
-def _check_names(options: GeneratorOptions, given: set[str]) -> None:
+def _check_names(options: GeneratorOptions) -> None:
     """Names valid in JavaScript but broken in one of the chosen formats: a name CommonJS passes
     to every module, a TypeScript type the typed output refers to."""
     for fmt in options.formats:

@@ -226,7 +226,7 @@ def parse_switch(value: Scalar | bool) -> bool:
     word = str(value).strip().lower()
     if isinstance(value, str) and word in _SWITCH_WORDS:
         return _SWITCH_WORDS[word]
-    raise ValueError(f"expected on or off (also true/false, yes/no), got {value!r}")
+    raise ValueError(f"expected on or off (also true/false, yes/no), got {_shown(value)}")
 
 
 def format_switch(enabled: bool) -> bool:

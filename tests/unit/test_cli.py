@@ -16,7 +16,13 @@ from typer.testing import CliRunner, Result
 from generator import __version__
 from generator.cli import _shell_word, app
 from generator.limits import MAX_FILE_BYTES
-from generator.options import GeneratorOptions, OptionError, build_options, shown_default
+from generator.options import (
+    OPTION_SPECS,
+    GeneratorOptions,
+    OptionError,
+    build_options,
+    shown_default,
+)
 from generator.render import render_module
 from tests.support.ids import plain_id
 
@@ -696,3 +702,102 @@ def test_control_characters_in_a_path_are_shown_escaped(tmp_path: Path) -> None:
     line = _refusal(runner.invoke(app, ["update", str(strange)]))
     assert "\x1b" not in line and "\x07" not in line
     assert "a\\x1b[31mred\\x07.js" in line
+
+
+WINDOW_PROPERTY = "is a property of the browser's window; a script's `var {0}` would clobber it"
+
+
+@pytest.mark.parametrize(
+    ("flags", "flag", "message"),
+    [
+        # the rules between options (docs/options.md), each naming the flag to change
+        (
+            {"backoff-max": "1s", "backoff-initial": "2s"},
+            "backoff-max",
+            "--backoff-max (1s) must not be below --backoff-initial (2s)",
+        ),
+        (
+            {"backoff-initial": "40s"},  # only the initial given: it is the one to change
+            "backoff-initial",
+            "--backoff-max (30s) must not be below --backoff-initial (40s)",
+        ),
+        (
+            {"global-name": "Live"},
+            "global-name",
+            "only the iife format defines a global; add --format iife",
+        ),
+        (
+            {"format": "ts", "types": "on"},
+            "types",
+            "the ts format carries its own types; --types is for esm, cjs and iife",
+        ),
+        (
+            {"framework": "react", "format": "cjs"},
+            "framework",
+            "bindings import an ES module; add --format esm or ts",
+        ),
+        (
+            {"format": "iife", "class-name": "location"},
+            "class-name",
+            f"'location' {WINDOW_PROPERTY.format('location')} (--format iife); "
+            "set --global-name to another name",
+        ),
+        (
+            {"format": "iife", "class-name": "Live", "global-name": "status"},
+            "global-name",
+            f"'status' {WINDOW_PROPERTY.format('status')} (--format iife)",
+        ),
+        (
+            {"format": "esm,cjs", "class-name": "require"},
+            "class-name",
+            "'require' is a name CommonJS passes to every module; it cannot name the class "
+            "(--format cjs)",
+        ),
+        (
+            {"heartbeat-timeout": "5s"},
+            "heartbeat-timeout",
+            "has no effect without --heartbeat INTERVAL; set both",
+        ),
+        (
+            {"heartbeat-message": "hi"},
+            "heartbeat-message",
+            "has no effect without --heartbeat INTERVAL; set both",
+        ),
+        (
+            {"stop-on": "4401", "retry-on": "4400-4402"},
+            "retry-on",
+            "code 4401 is in both --stop-on and --retry-on; pick one",
+        ),
+        (
+            {"retry-on": "4500", "restart-on": "4500"},
+            "restart-on",
+            "code 4500 is in both --retry-on and --restart-on; pick one",
+        ),
+        ({"types": 1}, "types", "expected on or off (also true/false, yes/no), got 1"),
+        ({"global-name": 5}, "global-name", "expected a JavaScript identifier, got 5"),
+    ],
+    ids=lambda value: plain_id(str(value)[:40]),
+)
+def test_each_rule_between_options_names_the_flag_and_the_fix(
+    flags: dict[str, object], flag: str, message: str
+) -> None:
+    with pytest.raises(OptionError) as error:
+        build_options(flags)
+    assert (error.value.flag, str(error.value)) == (flag, f"--{flag}: {message}")
+
+
+def test_an_unknown_option_lists_the_known_ones() -> None:
+    with pytest.raises(OptionError) as error:
+        build_options({"nope": 1})
+    known = ", ".join(spec.flag for spec in OPTION_SPECS)
+    assert (error.value.flag, str(error.value)) == (
+        "nope",
+        f"--nope: unknown option; known: {known}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "on"), [("TRUE", True), ("False", False), ("Yes", True), ("OFF", False), (True, True)]
+)
+def test_a_switch_from_a_config_reads_any_case(value: object, on: bool) -> None:
+    assert build_options({"types": value}).types is on
