@@ -153,7 +153,7 @@ BAD_CONFIGS = [
     (
         '[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "a.js"\n'
         '[[tool.wsgen.targets]]\nout = "a.js"\n',
-        "[[tool.wsgen.targets]] #2 out: ",
+        "[[tool.wsgen.targets]] #2 out: 'a.js' is already the output of [[tool.wsgen.targets]] #1",
     ),
     (
         '[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "a.js"\nbackoff-max = "1ms"\n',
@@ -370,6 +370,10 @@ def test_config_file_problems_name_the_file_and_what_is_wrong(tmp_path: Path) ->
         load_config(tmp_path)
     with pytest.raises(ConfigError, match=r"nope\.toml: cannot read: no such file$"):
         load_config(tmp_path / "nope.toml")
+    given = tmp_path / "given.toml"  # given with --config: named the same way
+    given.write_text("tool = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"given\.toml: tool: expected a table, got a number$"):
+        load_config(given)
 
 
 def test_a_config_may_be_as_large_as_the_limit_and_no_larger(tmp_path: Path) -> None:
