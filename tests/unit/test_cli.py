@@ -8,6 +8,7 @@ import socket
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -694,6 +695,16 @@ def test_a_new_file_honours_the_umask_and_a_rewrite_keeps_the_mode(
     assert runner.invoke(app, ["generate", "--out", str(fresh), "--stop-on", "4401"]).exit_code == 0
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o604
     assert [path.name for path in tmp_path.iterdir()] == ["fresh.js"], "no temporary file left"
+
+
+def test_the_temporary_file_sits_beside_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a rename is atomic only within one file system: the system's temp folder plays no part
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-temp-folder"))
+    out = tmp_path / "vendor" / "socket.js"
+    assert runner.invoke(app, ["generate", "--out", str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8") == render_module(GeneratorOptions())
 
 
 def test_control_characters_in_a_path_are_shown_escaped(tmp_path: Path) -> None:
