@@ -154,3 +154,20 @@ def test_templates_ship_inside_the_package_else_come_from_the_checkout(
     assert render.templates_dir() == tmp_path / "site-packages" / "templates"  # a checkout
     (package / "templates").mkdir()
     assert render.templates_dir() == package / "templates"  # an installed wheel
+
+
+def test_a_warm_cache_compiles_nothing(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = rendered()  # compiles each template once, and keeps the result
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, *args: object, **kwargs: object) -> object:
+        compiled.append(str(args[0] if args else kwargs.get("name")))
+        return compile_template(self, source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    assert rendered() == cold
+    assert compiled == [], "a warm cache loads the compiled templates"
+    monkeypatch.setenv("WSGEN_NO_CACHE", "1")
+    assert rendered() == cold
+    assert compiled, "without the cache every template is compiled"
