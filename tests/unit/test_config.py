@@ -442,3 +442,16 @@ def test_a_standalone_configs_targets_are_named_as_its_own_tables(tmp_path: Path
     config.write_text("targets = []\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"top level targets: expected one or more \[\[targets"):
         load_config(config)
+
+
+def test_a_format_flag_against_a_configs_out_names_the_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, '[tool.wsgen]\nout = "a.cjs"\n')
+    result = wsgen("generate", "--format", "esm")
+    assert result.exit_code == 2
+    assert error_line(result) == (
+        "wsgen: error: --format: 'a.cjs' is named as cjs output, but the format asked for is "
+        "esm; drop --format to let the ending choose, or name the file a.js"
+    )
+    assert not (tmp_path / "a.cjs").exists()
