@@ -84,14 +84,11 @@ class GeneratorOptions:
         return f"GeneratorOptions({self.to_flags()!r})"
 
 
-def _positive(parse: Callable[[Any], int]) -> Callable[[Any], int]:
-    def parse_positive(value: Any) -> int:
-        result = parse(value)
-        if result <= 0:
-            raise ValueError(f"must be greater than 0, got {value!r}")
-        return result
-
-    return parse_positive
+def _positive_duration(value: Any) -> int:
+    milliseconds = parse_duration(value)
+    if milliseconds <= 0:
+        raise ValueError(f"must be greater than 0, got {value!r}")
+    return milliseconds
 
 
 def _optional_identifier(value: Any) -> str | None:
@@ -146,7 +143,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "backoff-initial",
         "backoff_initial",
-        _positive(parse_duration),
+        _positive_duration,
         format_duration,
         "DURATION",
         "First backoff ceiling for retried codes and failed attempts.",
@@ -165,7 +162,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "backoff-max",
         "backoff_max",
-        _positive(parse_duration),
+        _positive_duration,
         format_duration,
         "DURATION",
         "Largest backoff ceiling.",
@@ -184,7 +181,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "connect-timeout",
         "connect_timeout",
-        _positive(parse_duration),
+        _positive_duration,
         format_duration,
         "DURATION",
         "Abandon and retry an attempt that has not opened after this long.",
@@ -291,7 +288,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "heartbeat-timeout",
         "heartbeat_timeout",
-        _positive(parse_duration),
+        _positive_duration,
         format_duration,
         "DURATION",
         "With --heartbeat: no message this long after a heartbeat means the connection is "

@@ -137,6 +137,11 @@ BAD_INPUTS = [
             ["--stable-after", "2.5"],
             "--stable-after: a duration needs a unit (ms, s or m), got '2.5'; did you mean 2.5s?",
         ),
+        (
+            ["--stable-after", "123456789012"],
+            "--stable-after: a duration needs a unit (ms, s or m), got '123456789012'; "
+            "did you mean 123456789012s?",
+        ),
         # a number no duration could be: no fix to offer
         (
             ["--stable-after", "1234567890123"],

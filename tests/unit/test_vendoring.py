@@ -512,6 +512,8 @@ def test_a_header_may_nest_as_deep_as_the_limit_and_no_deeper() -> None:
     )
     # brackets inside a string, and lists side by side, are no deeper
     assert "nest" not in refused(f'{{"stop-on": "{"[" * 20}"}}')
+    after_a_list = f'{{"retry-on": [], "stop-on": [{deepest}]}}'  # a closed list lowers none
+    assert refused(after_a_list) == f"the options on line 2 nest deeper than {MAX_NESTING} levels"
     siblings = ",".join(["[[1]]"] * (MAX_NESTING + 2))
     assert "nest" not in refused(f'{{"stop-on": [{siblings}], "retry-on": {{}}}}')
     assert (
