@@ -789,6 +789,11 @@ WINDOW_PROPERTY = "is a property of the browser's window; a script's `var {0}` w
             "restart-on",
             "code 4500 is in both --retry-on and --restart-on; pick one",
         ),
+        (
+            {"class-name": "setTimeout"},
+            "class-name",
+            "'setTimeout' would shadow a global the module uses",
+        ),
         ({"types": 1}, "types", "expected on or off (also true/false, yes/no), got 1"),
         ({"global-name": 5}, "global-name", "expected a JavaScript identifier, got 5"),
     ],

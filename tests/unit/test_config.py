@@ -4,6 +4,7 @@ every mistake in it is named by file and key."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -196,6 +197,11 @@ BAD_CONFIGS = [
     # tool, wsgen and a list in a list in ... : one level more than wsgen allows
     ("[tool.wsgen]\nstop-on = " + "[" * 6 + "1" + "]" * 6 + "\n", "nests deeper than 8 levels"),
     ("[tool.wsgen]\nstop-on = " + "[" * 3000 + "]" * 3000 + "\n", "nests deeper than 8 levels"),
+    # a deep value is found whatever comes after it: a number, an empty list
+    (
+        "[tool.wsgen]\nstop-on = " + "[" * 6 + "1" + "]" * 6 + "\nqueue-limit = 1\nretry-on = []\n",
+        "nests deeper than 8 levels",
+    ),
     # eight levels, as many as allowed: read, then refused for what the value is
     ("[tool.wsgen]\nstop-on = " + "[" * 5 + "1" + "]" * 5 + "\n", "[tool.wsgen] stop-on: expected"),
 ]
@@ -370,6 +376,10 @@ def test_config_file_problems_name_the_file_and_what_is_wrong(tmp_path: Path) ->
         load_config(tmp_path)
     with pytest.raises(ConfigError, match=r"nope\.toml: cannot read: no such file$"):
         load_config(tmp_path / "nope.toml")
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match=r"fifo\.toml: cannot read: it is a FIFO; wsgen reads"):
+        load_config(fifo)
     given = tmp_path / "given.toml"  # given with --config: named the same way
     given.write_text("tool = 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"given\.toml: tool: expected a table, got a number$"):
