@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -95,6 +96,10 @@ def read_bytes_if_any(path: Path) -> bytes | None:
         return None  # check_target says which part of the path is not a folder
     except IsADirectoryError:
         raise FileProblem("it is a folder; give a file path") from None
+    except OSError as error:
+        if error.errno == errno.ENXIO:  # a Unix socket cannot be opened: say what it is
+            _regular_only(os.stat(path))
+        raise
     try:
         _regular_only(os.fstat(handle))
     except OSError:

@@ -94,14 +94,11 @@ class GeneratorOptions:
         return f"GeneratorOptions({self.to_flags()!r})"
 
 
-def _positive(parse: Callable[[Any], int]) -> Callable[[Any], int]:
-    def parse_positive(value: Any) -> int:
-        result = parse(value)
-        if result <= 0:
-            raise ValueError(f"must be greater than 0, got {value!r}")
-        return result
-
-    return parse_positive
+def _positive_duration(value: Any) -> int:
+    milliseconds = parse_duration(value)
+    if milliseconds <= 0:
+        raise ValueError(f"must be greater than 0, got {value!r}")
+    return milliseconds
 
 
 def _optional_identifier(value: Any) -> str | None:
@@ -160,7 +157,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "backoff-initial",
         "backoff_initial",
-        _positive(parse_duration),
+        _positive_duration,
         format_duration,
         "DURATION",
         "First backoff ceiling for retried codes and failed attempts.",
@@ -179,7 +176,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "backoff-max",
         "backoff_max",
-        _positive(parse_duration),
+        _positive_duration,
         format_duration,
         "DURATION",
         "Largest backoff ceiling.",
@@ -198,7 +195,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "connect-timeout",
         "connect_timeout",
-        _positive(parse_duration),
+        _positive_duration,
         format_duration,
         "DURATION",
         "Abandon and retry an attempt that has not opened after this long.",
@@ -305,7 +302,7 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "heartbeat-timeout",
         "heartbeat_timeout",
-        _positive(parse_duration),
+        _positive_duration,
         format_duration,
         "DURATION",
         "With --heartbeat: no message this long after a heartbeat means the connection is "
@@ -394,11 +391,6 @@ SPECS_BY_FLAG = {spec.flag: spec for spec in OPTION_SPECS}
 FEATURE_FLAGS = tuple(spec.flag for spec in OPTION_SPECS if spec.feature)
 
 
-def every_feature_off() -> dict[str, str]:
-    """The flags (as a config or `build_options` takes them) of the minimal profile."""
-    return dict.fromkeys(FEATURE_FLAGS, "off")
-
-
 # Flags that shape which files are written rather than what the module does; a command that
 # serves one esm module (wsgen demo) takes every flag but these.
 FILE_FLAGS = frozenset({"format", "global-name", "types", "framework"})
@@ -459,7 +451,7 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
         )
     if options.frameworks and not {Format.ESM, Format.TS} & set(options.formats):
         raise OptionError("framework", "bindings import an ES module; add --format esm or ts")
-    _check_names(options, given)
+    _check_names(options)
     if options.heartbeat is None:
         defaults = GeneratorOptions()
         for flag in ("heartbeat-timeout", "heartbeat-message"):
@@ -479,7 +471,7 @@ def _check_consistent(options: GeneratorOptions, given: set[str]) -> None:
             )
 
 
-def _check_names(options: GeneratorOptions, given: set[str]) -> None:
+def _check_names(options: GeneratorOptions) -> None:
     """Names valid in JavaScript but broken in one of the chosen formats: a name CommonJS passes
     to every module, a TypeScript type the typed output refers to."""
     for fmt in options.formats:

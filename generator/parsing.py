@@ -27,36 +27,39 @@ _DURATION_HINT = "a duration with its unit, such as 250ms, 2s, 1.5s or 1m"
 _UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000}
 
 
-def _reject_bool(value: object) -> None:
+_CODES_HINT = "codes such as 1008,4400-4499"
+
+
+def _reject_bool(value: object, expected: str) -> None:
     # TOML `true` is an int subclass in Python; a boolean is never a number here.
     if isinstance(value, bool):
-        raise ValueError(f"expected {_DURATION_HINT}, got a boolean")
+        raise ValueError(f"expected {expected}, got a boolean")
 
 
 def _is_zero(number: str) -> bool:
-    """Whether a decimal number's text (`0`, `0.00`, `-0e5`) is zero: no digit but 0 before any
-    exponent."""
-    return not re.search(r"[1-9]", re.split(r"[eE]", number)[0])
+    """Whether a number's text (`0`, `0.00`, `-0`) is zero: no digit but 0. A number with an
+    exponent (`0e5`) is never read as a duration, so it counts as the bare number it is."""
+    return not re.search(r"[1-9]", number)
 
 
 def _needs_unit(value: Scalar, number: str) -> ValueError:
     # A bare number once meant milliseconds, so `--restart-delay 5` was 5 ms where everyone
-    # meant 5 s. Now a unit is required, and the message carries the likely fix.
-    return ValueError(
-        f"a duration needs a unit (ms, s or m), got {_shown(value)}; did you mean {number}s?"
-    )
+    # meant 5 s. Now a unit is required, and the message carries the likely fix (none for a
+    # number too long to be one).
+    fix = f"; did you mean {number}s?" if len(number) <= 12 else ""
+    return ValueError(f"a duration needs a unit (ms, s or m), got {_shown(value)}{fix}")
 
 
 def parse_duration(value: Scalar) -> int:
     """Milliseconds from `250ms`, `2s`, `1.5s` or `1m`. A bare number (text, or a TOML/JSON
     number) is refused, except 0, which is 0 in any unit."""
-    _reject_bool(value)
+    _reject_bool(value, _DURATION_HINT)
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"expected {_DURATION_HINT}, got {_shown(value)}")
         if value == 0:
             return 0
-        raise _needs_unit(value, _shown(value))
+        raise _needs_unit(value, str(value))
     match = _DURATION.fullmatch(value.strip())
     if not match:
         raise ValueError(f"expected {_DURATION_HINT}, got {_shown(value)}")
@@ -95,7 +98,7 @@ def format_duration(milliseconds: int) -> str:
 
 def parse_window(value: Scalar) -> tuple[int, int]:
     """`MIN-MAX` durations, such as `1s-5s` or `500ms-1s`; a single duration means MIN = MAX."""
-    _reject_bool(value)
+    _reject_bool(value, "MIN-MAX with units, such as 1s-5s, or one duration")
     text = str(value).strip()
     low, separator, high = text.partition("-")
     if not separator:
@@ -132,8 +135,8 @@ def format_window(window: tuple[int, int]) -> str:
 
 
 def parse_number(value: Scalar, *, minimum: float, maximum: float) -> float:
-    _reject_bool(value)
-    allowed = f"expected a number from {minimum:g} to {maximum:g}, got {value!r}"
+    _reject_bool(value, f"a number from {minimum:g} to {maximum:g}")
+    allowed = f"expected a number from {minimum:g} to {maximum:g}, got {_shown(value)}"
     if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
         raise ValueError(allowed)  # float() would also take "1_0", "infinity" and other digits
     try:
@@ -147,16 +150,16 @@ def parse_number(value: Scalar, *, minimum: float, maximum: float) -> float:
 
 def parse_count(value: Scalar, *, maximum: int, unlimited: str | None = None) -> int | None:
     """A whole number from 0 to `maximum`; the word `unlimited` (when allowed) gives None."""
-    _reject_bool(value)
+    allowed = f"a whole number from 0 to {maximum}" + (f" or {unlimited!r}" if unlimited else "")
+    _reject_bool(value, allowed)
     text = str(value).strip()
     if unlimited and text == unlimited:
         return None
-    allowed = f"a whole number from 0 to {maximum}" + (f" or {unlimited!r}" if unlimited else "")
     if isinstance(value, float) or not re.fullmatch(r"[0-9]+", text):
-        raise ValueError(f"expected {allowed}, got {value!r}")
+        raise ValueError(f"expected {allowed}, got {_shown(value)}")
     count = int(text)
     if count > maximum:
-        raise ValueError(f"expected {allowed}, got {value!r}")
+        raise ValueError(f"expected {allowed}, got {_shown(value)}")
     return count
 
 
@@ -168,15 +171,15 @@ def parse_codes(value: Scalar | Iterable[Scalar]) -> frozenset[int]:
 
     At most MAX_LIST_ITEMS items and ranges in all. Ranges are merged before any is expanded,
     so the cost is the number of items plus the 4,000 possible codes, never items x width."""
-    _reject_bool(value)
+    _reject_bool(value, _CODES_HINT)
     items = [value] if isinstance(value, str | int | float) else list(value)
     if len(items) > MAX_LIST_ITEMS:
         raise ValueError(f"expected at most {MAX_LIST_ITEMS} codes or ranges, got {len(items)}")
     parts: list[str] = []
     for item in items:
-        _reject_bool(item)
+        _reject_bool(item, _CODES_HINT)
         if not isinstance(item, str | int):
-            raise ValueError(f"expected codes such as 1008,4400-4499, got {_shown(item)}")
+            raise ValueError(f"expected {_CODES_HINT}, got {_shown(item)}")
         parts += [part.strip() for part in str(item).split(",") if part.strip()]
         if len(parts) > MAX_LIST_ITEMS:
             raise ValueError(f"expected at most {MAX_LIST_ITEMS} codes or ranges")
@@ -184,7 +187,7 @@ def parse_codes(value: Scalar | Iterable[Scalar]) -> frozenset[int]:
     for part in parts:
         match = _CODE_ITEM.fullmatch(part)
         if not match:
-            raise ValueError(f"expected codes such as 1008,4400-4499, got {_shown(part)}")
+            raise ValueError(f"expected {_CODES_HINT}, got {_shown(part)}")
         first = int(match[1])
         last = int(match[2]) if match[2] else first
         for code in (first, last):
@@ -223,7 +226,7 @@ def parse_switch(value: Scalar | bool) -> bool:
     word = str(value).strip().lower()
     if isinstance(value, str) and word in _SWITCH_WORDS:
         return _SWITCH_WORDS[word]
-    raise ValueError(f"expected on or off (also true/false, yes/no), got {value!r}")
+    raise ValueError(f"expected on or off (also true/false, yes/no), got {_shown(value)}")
 
 
 def format_switch(enabled: bool) -> bool:

@@ -54,10 +54,12 @@ def _cache_folder() -> Path | None:
     """A folder only this user can write, in the user's cache (XDG), or None."""
     if os.environ.get("WSGEN_NO_CACHE"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     python = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    folder = Path(base) / "wsgen" / f"{__version__}-jinja{jinja2.__version__}-py{python}"
+    versions = f"{__version__}-jinja{jinja2.__version__}-py{python}"
     try:
+        # Path.home() raises RuntimeError when neither $HOME nor the user database has one.
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = Path(base) / "wsgen" / versions
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         status = folder.stat()
     except (OSError, RuntimeError):  # no home, a read-only home, a file in the way
@@ -150,7 +152,7 @@ def render_binding(
     framework: Framework,
     format: Format,
     module_import: str,
-    declarations: bool = False,
+    declarations: bool,
 ) -> str:
     """The `framework` binding that imports the module (`format` esm or ts) from
     `module_import`, or (`declarations`) its .d.ts."""

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.options import build_options, every_feature_off
+from generator.options import FEATURE_FLAGS, build_options
 from generator.outputs import Output, plan_outputs
 
 GOLDEN_DIR = Path(__file__).parent / "expected"
+
+
+def every_feature_off() -> dict[str, str]:
+    """The flags (as a config or `build_options` takes them) of the minimal profile."""
+    return dict.fromkeys(FEATURE_FLAGS, "off")
+
 
 GOLDEN_CASES: dict[str, dict[str, str]] = {
     "default": {},

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.options import build_options, every_feature_off
+from generator.options import build_options
 from generator.render import render_module
+from tests.golden.cases import every_feature_off
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.options import build_options, every_feature_off
+from generator.options import build_options
 from generator.outputs import plan_outputs
+from tests.golden.cases import every_feature_off
 from tests.support.tools import TYPES_DIR, ensure_tools
 
 pytestmark = pytest.mark.tools

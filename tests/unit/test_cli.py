@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import os
 import shlex
+import socket
+import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from generator import __version__
 from generator.cli import _shell_word, app
-from generator.options import GeneratorOptions
+from generator.limits import MAX_FILE_BYTES
+from generator.options import (
+    OPTION_SPECS,
+    GeneratorOptions,
+    OptionError,
+    build_options,
+    shown_default,
+)
 from generator.render import render_module
+from tests.support.ids import plain_id
 
 runner = CliRunner()
 
@@ -118,6 +129,29 @@ BAD_INPUTS = [
         ),
         (["--restart-delay", "1-5"], "did you mean 1s-5s?"),
         (["--restart-delay", "1s-5"], "did you mean 1s-5s?"),
+        (
+            ["--connect-timeout", "10"],
+            "--connect-timeout: a duration needs a unit (ms, s or m), got '10'; did you mean 10s?",
+        ),
+        (
+            ["--stable-after", "2.5"],
+            "--stable-after: a duration needs a unit (ms, s or m), got '2.5'; did you mean 2.5s?",
+        ),
+        (
+            ["--stable-after", "123456789012"],
+            "--stable-after: a duration needs a unit (ms, s or m), got '123456789012'; "
+            "did you mean 123456789012s?",
+        ),
+        # a number no duration could be: no fix to offer
+        (
+            ["--stable-after", "1234567890123"],
+            "--stable-after: a duration needs a unit (ms, s or m), got '1234567890123'",
+        ),
+        (
+            ["--restart-delay", "0e5"],
+            "--restart-delay: expected MIN-MAX with units, such as 1s-5s, or one duration; "
+            "got '0e5'",
+        ),
     ],
 )
 def test_a_bare_number_is_refused_with_the_fix(
@@ -418,3 +452,374 @@ def test_a_hint_quotes_each_word_as_shlex_does(word: str) -> None:
     """The repeated command is pasted into a shell: quoted as shlex.quote would, without
     importing shlex on every run."""
     assert _shell_word(word) == shlex.quote(word)
+
+
+@pytest.mark.parametrize(
+    "flag", ["backoff-initial", "backoff-max", "connect-timeout", "heartbeat-timeout"]
+)
+@pytest.mark.parametrize("zero", ["0", "0ms", "0s", "0.0m"])
+def test_a_duration_that_must_be_positive_refuses_zero(flag: str, zero: str) -> None:
+    # zero is a duration in any unit, and for these no delay at all
+    with pytest.raises(OptionError) as refused:
+        build_options({"heartbeat": "30s", flag: zero})
+    assert str(refused.value) == f"--{flag}: must be greater than 0, got {zero!r}"
+    assert refused.value.flag == flag
+    smallest = build_options({"heartbeat": "30s", "backoff-initial": "1ms", flag: "1ms"})
+    assert getattr(smallest, flag.replace("-", "_")) == 1
+
+
+def test_a_bare_number_from_a_config_or_header_gets_the_same_fix() -> None:
+    with pytest.raises(OptionError, match=r"got 5; did you mean 5s\?$"):
+        build_options({"stable-after": 5})
+    with pytest.raises(OptionError, match=r"got 2\.5; did you mean 2\.5s\?$"):
+        build_options({"stable-after": 2.5})
+    with pytest.raises(OptionError, match=r"got \(a number of 60 digits\)$"):
+        build_options({"stable-after": 10**59})
+    assert build_options({"stable-after": 0}).stable_after == 0  # 0 is 0 in any unit
+
+
+@pytest.mark.parametrize(
+    ("flag", "shown"),
+    [
+        # the defaults docs/options.md lists, as a user would type them
+        ("restart-delay", "1s-5s"),
+        ("max-retries", "unlimited"),
+        ("stop-on", "none"),
+        ("global-name", "none"),
+        ("types", "off"),
+        ("network-aware", "on"),
+        ("heartbeat", "off"),
+        ("heartbeat-message", "ping"),
+        ("format", "esm"),
+    ],
+)
+def test_help_shows_each_default_as_a_user_would_type_it(flag: str, shown: str) -> None:
+    assert shown_default(flag) == shown
+
+
+@pytest.mark.parametrize(
+    ("name", "refused"),
+    [("onfuturevent", True), ("onFuture", False), ("on", False), ("Online", False)],
+)
+def test_an_iife_global_that_looks_like_a_window_event_handler_is_refused(
+    name: str, refused: bool
+) -> None:
+    # the browser may add an on... handler any day; a script's `var` would clobber it
+    flags = {"format": "iife", "global-name": name}
+    if not refused:
+        assert build_options(flags).iife_global == name
+        return
+    with pytest.raises(OptionError) as error:
+        build_options(flags)
+    assert str(error.value) == (
+        f"--global-name: {name!r} looks like a window event handler (onload, onerror...); "
+        "pick another (--format iife)"
+    )
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else f"{text[: width - 3]}..."
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "shown"),
+    [
+        # a value that fits is shown whole; a longer one is cut short, so a value from a
+        # config or a header never fills the terminal (40 characters in a parser's message,
+        # 60 where the type itself is wrong)
+        ("stable-after", "x" * 38, repr("x" * 38)),
+        ("stable-after", "x" * 39, _cut(repr("x" * 39), 40)),
+        ("stable-after", 2**127, str(2**127)),
+        ("stable-after", 2**128, "(a number of 39 digits)"),
+        ("max-retries", [1] * 30, _cut(repr([1] * 30), 40)),
+        ("connect-timeout", {"k": "v" * 51}, repr({"k": "v" * 51})),
+        ("connect-timeout", {"k": "v" * 52}, _cut(repr({"k": "v" * 52}), 60)),
+        ("class-name", 2**199, str(2**199)),
+        ("class-name", 2**200, "(a number of 61 digits)"),
+    ],
+    ids=["40", "41", "128-bit", "129-bit", "list", "60", "61", "200-bit", "201-bit"],
+)
+def test_a_value_in_a_message_is_shown_whole_only_when_short(
+    flag: str, value: object, shown: str
+) -> None:
+    with pytest.raises(OptionError) as error:
+        build_options({flag: value})
+    assert str(error.value).endswith(f"got {shown}") or str(error.value).endswith(
+        f"value {shown}"
+    ), str(error.value)
+    assert len(shown) <= 60
+
+
+DURATION = "a duration with its unit, such as 250ms, 2s, 1.5s or 1m"
+WINDOW = "MIN-MAX with units, such as 1s-5s, or one duration"
+CODES = "codes such as 1008,4400-4499"
+COUNT = "a whole number from 0 to 1000000"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        # each refusal says what the option takes (docs/options.md), whatever the value's type:
+        # a boolean from a config is no duration, count or code
+        ("stable-after", True, f"expected {DURATION}, got a boolean"),
+        ("restart-delay", True, f"expected {WINDOW}, got a boolean"),
+        ("stop-on", True, f"expected {CODES}, got a boolean"),
+        ("stop-on", [4401, False], f"expected {CODES}, got a boolean"),
+        ("queue-limit", True, f"expected {COUNT}, got a boolean"),
+        ("max-retries", False, f"expected {COUNT} or 'unlimited', got a boolean"),
+        ("backoff-factor", True, "expected a number from 1 to 100, got a boolean"),
+        ("heartbeat", True, f"expected 'off' or {DURATION}, got True"),
+        ("stable-after", "x", f"expected {DURATION}, got 'x'"),
+        ("stable-after", float("inf"), f"expected {DURATION}, got inf"),
+        ("stable-after", "1.0005s", "expected a whole number of milliseconds, got '1.0005s'"),
+        (
+            "stable-after",
+            "2147483648ms",
+            "'2147483648ms' is longer than the 2147483647 ms a JavaScript timer can wait",
+        ),
+        ("restart-delay", "5s-1s", "MIN must not exceed MAX, got '5s-1s'"),
+        ("stop-on", "999", "close codes run from 1000 to 4999, got 999"),
+        ("stop-on", "4000,5000", "close codes run from 1000 to 4999, got 5000"),
+        ("stop-on", "4500-4400", "a range runs from low to high, got '4500-4400'"),
+        ("stop-on", "4401,a", f"expected {CODES}, got 'a'"),
+        ("stop-on", [[4401]], f"expected {CODES}, got [4401]"),
+        ("stop-on", [4401] * 1001, "expected at most 1000 codes or ranges, got 1001"),
+        ("stop-on", ["4401,4402"] * 501, "expected at most 1000 codes or ranges"),
+        ("queue-limit", "1000001", f"expected {COUNT}, got '1000001'"),
+        ("queue-limit", "unlimited", f"expected {COUNT}, got 'unlimited'"),
+        ("queue-limit", 1.5, f"expected {COUNT}, got 1.5"),
+        ("backoff-factor", "0.5", "expected a number from 1 to 100, got '0.5'"),
+        ("backoff-factor", "100.5", "expected a number from 1 to 100, got '100.5'"),
+        ("backoff-factor", "1_0", "expected a number from 1 to 100, got '1_0'"),
+        ("heartbeat", "0s", "expected 'off' or a duration greater than 0, got '0s'"),
+    ],
+    ids=lambda value: plain_id(str(value)[:30]),
+)
+def test_each_refused_value_says_what_the_option_takes(
+    flag: str, value: object, message: str
+) -> None:
+    with pytest.raises(OptionError) as error:
+        build_options({flag: value})
+    assert str(error.value) == f"--{flag}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "recorded"),
+    [
+        # the edges each option allows, as the header records them
+        ("stable-after", "2147483647ms", "2147483647ms"),
+        ("stable-after", "0.0", "0ms"),
+        ("stable-after", 0, "0ms"),
+        ("stable-after", "36m", "2160s"),
+        ("restart-delay", "0-0", "0ms-0ms"),
+        ("restart-delay", "2s", "2s-2s"),
+        ("stop-on", "1000,4999", "1000,4999"),
+        ("stop-on", [4401] * 1000, "4401"),
+        ("queue-limit", "1000000", 1000000),
+        ("max-retries", "unlimited", "unlimited"),
+        ("backoff-factor", "1", 1),
+        ("backoff-factor", "100", 100),
+        ("heartbeat", "1ms", "1ms"),
+        ("heartbeat", False, "off"),
+        # code lists are recorded merged: overlapping and adjacent ranges become one
+        ("stop-on", "4401,4400,4402-4410,4412", "4400-4410,4412"),
+        ("stop-on", "4400-4410,4411", "4400-4411"),
+        ("stop-on", "4400-4499,4410-4420", "4400-4499"),
+        ("stop-on", "4400-4410,4405-4420", "4400-4420"),
+        ("stop-on", "4400-4410,4412-4420", "4400-4410,4412-4420"),
+    ],
+    ids=lambda value: plain_id(str(value)[:30]),
+)
+def test_the_edges_of_each_option_are_allowed_and_recorded(
+    flag: str, value: object, recorded: object
+) -> None:
+    assert build_options({flag: value}).to_flags()[flag] == recorded
+
+
+# --- what wsgen reads and writes: regular files only, whole or not at all --------------------
+
+
+def _refusal(result: Result) -> str:
+    assert result.exit_code == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_only_regular_files_are_read_or_written(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.js"
+    os.mkfifo(fifo)
+    unix = tmp_path / "socket.js"
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(unix))
+        for path, kind in ((fifo, "a FIFO"), (unix, "a socket"), (Path("/dev/null"), "a device")):
+            wanted = f"it is {kind}; wsgen reads and writes only regular files"
+            for command in (["generate", "--out", str(path), "--force"], ["update", str(path)]):
+                assert _refusal(runner.invoke(app, command)).endswith(wanted), (path, command)
+    assert fifo.is_fifo()
+    assert _refusal(runner.invoke(app, ["update", str(tmp_path)])).endswith(
+        "cannot read: it is a folder; give a file path"
+    )
+
+
+def test_a_file_larger_than_any_wsgen_writes_is_not_read(tmp_path: Path) -> None:
+    big = tmp_path / "socket.js"
+    with big.open("wb") as stream:
+        stream.truncate(MAX_FILE_BYTES)
+    # as large as allowed: read, and found to be no file of wsgen's
+    assert "not generated by wsgen" in _refusal(runner.invoke(app, ["update", str(big)]))
+    with big.open("ab") as stream:
+        stream.write(b"\0")
+    limit = f"{MAX_FILE_BYTES // (1024 * 1024)} MB"
+    assert _refusal(runner.invoke(app, ["update", str(big)])).endswith(
+        f"it is larger than {limit}, no file wsgen wrote"
+    )
+    assert big.stat().st_size == MAX_FILE_BYTES + 1
+
+
+def test_a_file_that_is_not_utf8_is_someone_elses(tmp_path: Path) -> None:
+    latin = tmp_path / "socket.js"
+    latin.write_bytes("// Socket r\xe9seau\n".encode("latin-1"))
+    assert "not generated by wsgen" in _refusal(runner.invoke(app, ["update", str(latin)]))
+    check = runner.invoke(app, ["generate", "--out", str(latin), "--diff"])
+    assert check.exit_code == 1
+    assert "-// Socket r\ufffdseau\n" in check.stdout  # shown, not a decode error
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_a_new_file_honours_the_umask_and_a_rewrite_keeps_the_mode(
+    tmp_path: Path, umask: int
+) -> None:
+    fresh = tmp_path / "fresh.js"
+    previous = os.umask(umask)
+    try:
+        assert runner.invoke(app, ["generate", "--out", str(fresh)]).exit_code == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+    fresh.chmod(0o604)
+    assert runner.invoke(app, ["generate", "--out", str(fresh), "--stop-on", "4401"]).exit_code == 0
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o604
+    assert [path.name for path in tmp_path.iterdir()] == ["fresh.js"], "no temporary file left"
+
+
+def test_the_temporary_file_sits_beside_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a rename is atomic only within one file system: the system's temp folder plays no part
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-temp-folder"))
+    out = tmp_path / "vendor" / "socket.js"
+    assert runner.invoke(app, ["generate", "--out", str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8") == render_module(GeneratorOptions())
+
+
+def test_control_characters_in_a_path_are_shown_escaped(tmp_path: Path) -> None:
+    strange = tmp_path / "a\x1b[31mred\x07.js"
+    strange.write_text("// mine\n", encoding="utf-8")
+    line = _refusal(runner.invoke(app, ["update", str(strange)]))
+    assert "\x1b" not in line and "\x07" not in line
+    assert "a\\x1b[31mred\\x07.js" in line
+
+
+WINDOW_PROPERTY = "is a property of the browser's window; a script's `var {0}` would clobber it"
+
+
+@pytest.mark.parametrize(
+    ("flags", "flag", "message"),
+    [
+        # the rules between options (docs/options.md), each naming the flag to change
+        (
+            {"backoff-max": "1s", "backoff-initial": "2s"},
+            "backoff-max",
+            "--backoff-max (1s) must not be below --backoff-initial (2s)",
+        ),
+        (
+            {"backoff-initial": "40s"},  # only the initial given: it is the one to change
+            "backoff-initial",
+            "--backoff-max (30s) must not be below --backoff-initial (40s)",
+        ),
+        (
+            {"global-name": "Live"},
+            "global-name",
+            "only the iife format defines a global; add --format iife",
+        ),
+        (
+            {"format": "ts", "types": "on"},
+            "types",
+            "the ts format carries its own types; --types is for esm, cjs and iife",
+        ),
+        (
+            {"framework": "react", "format": "cjs"},
+            "framework",
+            "bindings import an ES module; add --format esm or ts",
+        ),
+        (
+            {"format": "iife", "class-name": "location"},
+            "class-name",
+            f"'location' {WINDOW_PROPERTY.format('location')} (--format iife); "
+            "set --global-name to another name",
+        ),
+        (
+            {"format": "iife", "class-name": "Live", "global-name": "status"},
+            "global-name",
+            f"'status' {WINDOW_PROPERTY.format('status')} (--format iife)",
+        ),
+        (
+            {"format": "esm,cjs", "class-name": "require"},
+            "class-name",
+            "'require' is a name CommonJS passes to every module; it cannot name the class "
+            "(--format cjs)",
+        ),
+        (
+            {"heartbeat-timeout": "5s"},
+            "heartbeat-timeout",
+            "has no effect without --heartbeat INTERVAL; set both",
+        ),
+        (
+            {"heartbeat-message": "hi"},
+            "heartbeat-message",
+            "has no effect without --heartbeat INTERVAL; set both",
+        ),
+        (
+            {"stop-on": "4401", "retry-on": "4400-4402"},
+            "retry-on",
+            "code 4401 is in both --stop-on and --retry-on; pick one",
+        ),
+        (
+            {"retry-on": "4500", "restart-on": "4500"},
+            "restart-on",
+            "code 4500 is in both --retry-on and --restart-on; pick one",
+        ),
+        (
+            {"class-name": "setTimeout"},
+            "class-name",
+            "'setTimeout' would shadow a global the module uses",
+        ),
+        ({"types": 1}, "types", "expected on or off (also true/false, yes/no), got 1"),
+        ({"global-name": 5}, "global-name", "expected a JavaScript identifier, got 5"),
+    ],
+    ids=lambda value: plain_id(str(value)[:40]),
+)
+def test_each_rule_between_options_names_the_flag_and_the_fix(
+    flags: dict[str, object], flag: str, message: str
+) -> None:
+    with pytest.raises(OptionError) as error:
+        build_options(flags)
+    assert (error.value.flag, str(error.value)) == (flag, f"--{flag}: {message}")
+
+
+def test_an_unknown_option_lists_the_known_ones() -> None:
+    with pytest.raises(OptionError) as error:
+        build_options({"nope": 1})
+    known = ", ".join(spec.flag for spec in OPTION_SPECS)
+    assert (error.value.flag, str(error.value)) == (
+        "nope",
+        f"--nope: unknown option; known: {known}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "on"), [("TRUE", True), ("False", False), ("Yes", True), ("OFF", False), (True, True)]
+)
+def test_a_switch_from_a_config_reads_any_case(value: object, on: bool) -> None:
+    assert build_options({"types": value}).types is on

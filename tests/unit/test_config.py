@@ -3,13 +3,16 @@ every mistake in it is named by file and key."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 
-from generator.config import find_config, load_config
+from generator.config import ConfigError, find_config, load_config, resolve_targets
 from generator.header import read_header
+from generator.limits import MAX_CONFIG_BYTES, MAX_TARGETS
 from generator.options import build_options
 from generator.render import render_module
 from tests.support.cli import enter_project, error_line, wsgen
@@ -151,7 +154,7 @@ BAD_CONFIGS = [
     (
         '[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "a.js"\n'
         '[[tool.wsgen.targets]]\nout = "a.js"\n',
-        "[[tool.wsgen.targets]] #2 out: ",
+        "[[tool.wsgen.targets]] #2 out: 'a.js' is already the output of [[tool.wsgen.targets]] #1",
     ),
     (
         '[tool.wsgen]\n[[tool.wsgen.targets]]\nout = "a.js"\nbackoff-max = "1ms"\n',
@@ -170,6 +173,37 @@ BAD_CONFIGS = [
         "[tool.wsgen] queue: unknown key; did you mean 'queue-limit'?",
     ),
     ("[tool.wsgen\n", "not valid TOML"),
+    ("tool = 1\n", "tool: expected a table, got a number"),
+    ("tool = [1]\n", "tool: expected a table, got an array"),
+    ('tool = "wsgen"\n', "tool: expected a table, got a string"),
+    ("tool = true\n", "tool: expected a table, got a boolean"),
+    ('[tool]\nwsgen = "on"\n', "tool.wsgen: expected a table, got a string"),
+    ("[tool.wsgen]\ntargets = [1]\n", "[[tool.wsgen.targets]] #1: expected a table of options"),
+    (
+        '[tool.wsgen]\n"queue limit" = 1\n',
+        "[tool.wsgen] \"queue limit\": unknown key; did you mean 'queue-limit'?",
+    ),
+    (
+        '[tool.wsgen]\nout = "a.cjs"\nformat = "esm"\n',
+        "[tool.wsgen] out: 'a.cjs' is named as cjs output, but the format asked for is esm",
+    ),
+    ("[tool.wsgen]\nQueue-Limit = 1\n", "[tool.wsgen] Queue-Limit: unknown key; did you mean"),
+    ("[tool.wsgen]\ntype_ = true\n", "[tool.wsgen] type_: unknown key; did you mean 'types'?"),
+    # with targets, the shared table takes no out: never suggested there
+    (
+        '[tool.wsgen]\nouts = "a.js"\n[[tool.wsgen.targets]]\nout = "b.js"\n',
+        "[tool.wsgen] outs: unknown key; keys are the long flag names: restart-delay, ",
+    ),
+    # tool, wsgen and a list in a list in ... : one level more than wsgen allows
+    ("[tool.wsgen]\nstop-on = " + "[" * 6 + "1" + "]" * 6 + "\n", "nests deeper than 8 levels"),
+    ("[tool.wsgen]\nstop-on = " + "[" * 3000 + "]" * 3000 + "\n", "nests deeper than 8 levels"),
+    # a deep value is found whatever comes after it: a number, an empty list
+    (
+        "[tool.wsgen]\nstop-on = " + "[" * 6 + "1" + "]" * 6 + "\nqueue-limit = 1\nretry-on = []\n",
+        "nests deeper than 8 levels",
+    ),
+    # eight levels, as many as allowed: read, then refused for what the value is
+    ("[tool.wsgen]\nstop-on = " + "[" * 5 + "1" + "]" * 5 + "\n", "[tool.wsgen] stop-on: expected"),
 ]
 
 
@@ -331,3 +365,103 @@ def test_out_flag_drops_the_format_the_replaced_out_chose(
     (tmp_path / "pyproject.toml").write_text('[tool.wsgen]\nout = "a.cjs"\nformat = "cjs"\n')
     assert wsgen("generate", "--out", "c.js").exit_code == 0
     assert recorded_flags(tmp_path / "c.js")["format"] == "cjs"
+
+
+def test_config_file_problems_name_the_file_and_what_is_wrong(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('class-name = "Sock\xe9t"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"latin\.toml: not valid TOML: not UTF-8 text$"):
+        load_config(latin)
+    with pytest.raises(ConfigError, match=r": cannot read: it is a folder; give a file path$"):
+        load_config(tmp_path)
+    with pytest.raises(ConfigError, match=r"nope\.toml: cannot read: no such file$"):
+        load_config(tmp_path / "nope.toml")
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match=r"fifo\.toml: cannot read: it is a FIFO; wsgen reads"):
+        load_config(fifo)
+    given = tmp_path / "given.toml"  # given with --config: named the same way
+    given.write_text("tool = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"given\.toml: tool: expected a table, got a number$"):
+        load_config(given)
+
+
+def test_a_config_may_be_as_large_as_the_limit_and_no_larger(tmp_path: Path) -> None:
+    config = tmp_path / "wsgen.toml"
+    line = "queue-limit = 7\n"
+    padding = MAX_CONFIG_BYTES - len(line)
+    config.write_text(line + "#" * (padding - 1) + "\n", encoding="utf-8")
+    assert config.stat().st_size == MAX_CONFIG_BYTES
+    assert load_config(config).targets[0].options.queue_limit == 7
+    config.write_text(line + "#" * padding + "\n", encoding="utf-8")
+    limit = f"{MAX_CONFIG_BYTES // 1024} KB"
+    with pytest.raises(ConfigError, match=rf"wsgen\.toml: larger than {limit}$"):
+        load_config(config)
+
+
+def test_a_config_may_declare_as_many_targets_as_the_limit_and_no_more(tmp_path: Path) -> None:
+    config = tmp_path / "wsgen.toml"
+    for count in (MAX_TARGETS, MAX_TARGETS + 1):
+        tables = "".join(f'[[targets]]\nout = "t{n}.js"\n' for n in range(count))
+        config.write_text(tables, encoding="utf-8")
+        if count == MAX_TARGETS:
+            assert len(load_config(config).targets) == MAX_TARGETS
+        else:
+            with pytest.raises(ConfigError, match=rf"top level targets: at most {MAX_TARGETS} "):
+                load_config(config)
+
+
+@pytest.mark.parametrize(
+    ("out", "leaves"),
+    [
+        ("..", True),
+        ("../x.js", True),
+        ("a/../../x.js", True),
+        ("/tmp/x.js", True),
+        ("..x.js", False),  # a name that starts with two dots is still inside
+        ("a/../x.js", False),
+        ("vendor/..socket.js", False),
+    ],
+)
+def test_a_configs_out_stays_inside_the_configs_folder(
+    tmp_path: Path, out: str, leaves: bool
+) -> None:
+    config = tmp_path / "wsgen.toml"
+    config.write_text(f"out = {json.dumps(out)}\n", encoding="utf-8")
+    loaded = load_config(config)
+    if leaves:
+        message = f"wsgen.toml: top level out: {out!r} leaves the folder of the config"
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            resolve_targets(loaded, {}, None)
+        # --out is the user's own choice: it may go anywhere
+        assert resolve_targets(loaded, {}, "../elsewhere.js")[0].out == Path("../elsewhere.js")
+    else:
+        [target] = resolve_targets(loaded, {}, None)
+        assert (target.folder, target.out) == (tmp_path, Path(out))
+        assert target.out_name == f"{config}: top level out"
+
+
+def test_a_standalone_configs_targets_are_named_as_its_own_tables(tmp_path: Path) -> None:
+    config = tmp_path / "wsgen.toml"
+    config.write_text('[[targets]]\nout = "a.js"\n[[targets]]\nqueue = 1\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(config)
+    assert str(error.value) == (
+        f"{config}: [[targets]] #2 queue: unknown key; did you mean 'queue-limit'?"
+    )
+    config.write_text("targets = []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"top level targets: expected one or more \[\[targets"):
+        load_config(config)
+
+
+def test_a_format_flag_against_a_configs_out_names_the_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enter_project(tmp_path, monkeypatch, '[tool.wsgen]\nout = "a.cjs"\n')
+    result = wsgen("generate", "--format", "esm")
+    assert result.exit_code == 2
+    assert error_line(result) == (
+        "wsgen: error: --format: 'a.cjs' is named as cjs output, but the format asked for is "
+        "esm; drop --format to let the ending choose, or name the file a.js"
+    )
+    assert not (tmp_path / "a.cjs").exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -152,6 +153,16 @@ def test_exit_code_and_message_follow_the_table(
         if "--diff" in run.arguments:
             old = "/dev/null" if state == "missing" else "socket.js"
             assert result.stdout.startswith(f"--- {old}\n+++ socket.js\n@@ ")
+            # the diff is from the file as it is: applied to it, it gives what wsgen would write
+            applied = subprocess.run(
+                ["git", "apply", "-p0", "-"],
+                input=result.stdout,
+                text=True,
+                cwd=project,
+                timeout=30,
+            )
+            assert applied.returncode == 0
+            assert path.read_text(encoding="utf-8") == WANTED
         else:
             assert result.stdout == ""
     elif expected.word == "refused":

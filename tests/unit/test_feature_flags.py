@@ -149,3 +149,18 @@ def test_types_reads_the_words_every_switch_reads(raw: str, expected: bool) -> N
     """docs/cli.md: a config gives a switch as true/false or "on"/"off"; --types/--no-types is
     a switch like the others, though it picks files rather than code."""
     assert build_options({"types": raw}).types is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "literal"),
+    [
+        # the quote that needs fewer escapes, double on a tie, as Prettier writes it
+        ("it's", '"it\'s"'),
+        ('say "hi"', "'say \"hi\"'"),
+        ("\"'", '"\\"\'"'),
+        ('"it\'s"', "'\"it\\'s\"'"),
+        ('back\\"slash""', '\'back\\\\"slash""\''),
+    ],
+)
+def test_string_literals_take_the_quote_prettier_would(text: str, literal: str) -> None:
+    assert js_string(text) == literal
