@@ -201,7 +201,7 @@ function socketClass(tab) {
 let ids = 0;
 
 function openTab(number) {
-  const tab = { number, alive: true, sockets: new Set(), timers: new Set(), made: [] };
+  const tab = { number, alive: true, sockets: new Set(), timers: new Set(), made: [], born: [] };
   tab.later = (fn, ms) =>
     later(() => {
       if (tab.alive) fn();
@@ -288,6 +288,8 @@ function create(tab, url = "ws://tabs.test/", options = {}, urlFunction = false)
       });
     }
     tab.made.push(socket);
+    // What the app reads right after `new`, before any event.
+    tab.born.push({ readyState: socket.readyState, url: socket.url });
   } catch (error) {
     thrown.push([clock.now(), tab.number, error.name]);
   }
@@ -331,5 +333,13 @@ const states = tabs.map((tab) =>
   tab.made.map(({ readyState, bufferedAmount, url }) => ({ readyState, bufferedAmount, url })),
 );
 process.stdout.write(
-  JSON.stringify({ log, draws, server, states, thrown, timers: tabs.map((t) => t.timers.size) }),
+  JSON.stringify({
+    log,
+    draws,
+    server,
+    states,
+    thrown,
+    timers: tabs.map((t) => t.timers.size),
+    born: tabs.map((t) => t.born),
+  }),
 );

@@ -56,6 +56,17 @@ def test_the_first_socket_holds_the_connection_and_the_others_follow_it(module: 
     assert run.draws == [] and run.thrown == []
 
 
+def test_a_socket_that_shares_reads_its_url_at_once_as_a_websocket_does(module: Any) -> None:
+    """docs/share-tabs.md: each tab keeps the drop-in API; a WebSocket's `url` is readable
+    from `new` on, CONNECTING, before the holder has said anything."""
+    actions = [*opened(0, 1), {"at": 30, "tab": 1, "do": "open", "url": "http://tabs.test/b"}]
+    run = run_tabs(module(), tabs=2, actions=actions, until=500)
+    assert run.born == [
+        [{"readyState": 0, "url": "ws://tabs.test/"}],
+        [{"readyState": 0, "url": "ws://tabs.test/"}, {"readyState": 0, "url": "ws://tabs.test/b"}],
+    ]
+
+
 def test_a_1012_is_one_reconnect_and_every_tab_sees_the_same_event(module: Any) -> None:
     actions = [*opened(0, 1, 2), {"at": 100, "do": "serverClose", "code": 1012}]
     run = run_tabs(module(), tabs=3, actions=actions, until=3000)

@@ -72,6 +72,8 @@ class TabsRun:
     states: list[list[dict[str, Any]]]
     thrown: list[tuple[int, int, str]]
     timers: list[int]
+    born: list[list[dict[str, Any]]]
+    """Per tab, what each socket showed right after `new`: readyState and url."""
 
     def of(self, kind: str, tab: int | None = None, socket: int = 0) -> list[dict[str, Any]]:
         """The `kind` events of one socket (`tab`, `socket`), or of every tab's first socket."""
@@ -105,4 +107,5 @@ def run_tabs(module: Path, **scenario: Any) -> TabsRun:
         data["states"],
         [tuple(row) for row in data["thrown"]],
         data["timers"],
+        data["born"],
     )
