@@ -82,10 +82,15 @@ function lockManager(tab) {
   return {
     request(name, options, callback) {
       if (typeof options === "function") [options, callback] = [{}, options];
+      // WebIDL: a mode that is not a LockMode is a TypeError, as a rejected promise.
+      const mode = options.mode ?? "exclusive";
+      if (mode !== "exclusive" && mode !== "shared") {
+        return Promise.reject(new TypeError(`'${mode}' is not a valid LockMode`));
+      }
       return new Promise((resolve, reject) => {
         const { signal } = options;
         if (signal?.aborted) return reject(abortError());
-        const request = { name, mode: options.mode ?? "exclusive", tab, callback, resolve, reject };
+        const request = { name, mode, tab, callback, resolve, reject };
         if (!queues.has(name)) queues.set(name, []);
         queues.get(name).push(request);
         signal?.addEventListener("abort", () => {
@@ -271,10 +276,10 @@ function closeTab(tab) {
 
 const tabs = Array.from({ length: scenario.tabs ?? 1 }, (_, number) => openTab(number));
 
-function create(tab, url = "ws://tabs.test/", options = {}, urlFunction = false) {
+function create(tab, url = "ws://tabs.test/", options = {}, urlFunction = false, protocols) {
   const index = tab.made.length;
   try {
-    const socket = new tab.Socket(urlFunction ? () => url : url, undefined, {
+    const socket = new tab.Socket(urlFunction ? () => url : url, protocols, {
       ...scenario.options,
       ...options,
     });
@@ -298,7 +303,7 @@ function create(tab, url = "ws://tabs.test/", options = {}, urlFunction = false)
 const live = () => [...tabs.flatMap((tab) => [...tab.sockets])].filter((s) => s.readyState === 1);
 
 const actions = {
-  open: (tab, a) => create(tab, a.url, a.options, a.urlFunction),
+  open: (tab, a) => create(tab, a.url, a.options, a.urlFunction, a.protocols),
   send: (tab, a) => [a.data].flat().forEach((data) => tab.made[a.socket ?? 0].send(data)),
   close: (tab, a) => tab.made[a.socket ?? 0].close(a.code, a.reason),
   reconnect: (tab, a) => tab.made[a.socket ?? 0].reconnect(),

@@ -265,6 +265,58 @@ def test_a_url_function_shares_only_under_a_name(module: Any) -> None:
     assert len(run.connections) == 1
     assert [types(run, tab) for tab in (0, 1)] == [["open"], ["open"]]
     assert run.states[1][0]["url"] == "ws://tabs.test/"
+    # docs/options.md, URL provider: `url` reads "" while no socket exists.
+    assert [born[0]["url"] for born in run.born] == ["", ""]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "connections"),
+    [
+        ({}, {"url": "ws://tabs.test/other"}, 2),  # another URL
+        ({"protocols": ["a"]}, {"protocols": ["b"]}, 2),  # other protocols
+        ({"protocols": ["a"]}, {}, 2),
+        ({}, {"protocols": []}, 1),  # no protocols, said two ways
+        ({"url": "http://tabs.test/"}, {}, 1),  # one URL once resolved
+    ],
+)
+def test_sockets_share_only_with_the_same_url_and_protocols(
+    module: Any, first: dict[str, Any], second: dict[str, Any], connections: int
+) -> None:
+    """docs/share-tabs.md, "What shares": the same URL as `new WebSocket` resolves it, and the
+    same protocols."""
+    actions = [{"at": 0, "do": "open", **first}, {"at": 10, "tab": 1, "do": "open", **second}]
+    run = run_tabs(module(), tabs=2, actions=actions, until=500)
+    assert len(run.connections) == connections
+    assert [types(run, tab) for tab in (0, 1)] == [["open"], ["open"]]
+
+
+def test_the_connection_closes_once_every_socket_has_closed_in_any_order(module: Any) -> None:
+    """docs/share-tabs.md, Closes: when the last socket anywhere closes, the connection closes
+    with 1000, whichever tab closed first (here the followers, then the holder)."""
+    actions = [
+        *opened(0, 1, 2),
+        {"at": 100, "tab": 2, "do": "close"},
+        {"at": 200, "tab": 1, "do": "close"},
+        {"at": 300, "tab": 0, "do": "close"},
+    ]
+    run = run_tabs(module(), tabs=3, actions=actions, until=2000)
+    [connection] = run.connections
+    assert connection["code"] == 1000 and 300 <= connection["closedAt"] <= 300 + 10 * LATENCY
+
+
+def test_each_tabs_buffered_amount_counts_only_its_own_messages(module: Any) -> None:
+    """docs/share-tabs.md: `bufferedAmount` counts what this tab has sent that the holder has not
+    yet handed to the connection; messages two tabs sent while it reconnected are all handed
+    at its open, and each tab's count goes back to 0."""
+    actions = [
+        *opened(0, 1, 2),
+        {"at": 100, "do": "serverClose", "code": 1012},
+        {"at": 110, "tab": 1, "do": "send", "data": ["tab1-1", "tab1-2", "tab1-3"]},
+        {"at": 120, "tab": 2, "do": "send", "data": ["tab2-1"]},
+    ]
+    run = run_tabs(module(), tabs=3, actions=actions, until=3000)
+    assert run.connections[1]["received"] == ["tab1-1", "tab1-2", "tab1-3", "tab2-1"]
+    assert [run.states[tab][0]["bufferedAmount"] for tab in (1, 2)] == [0, 0]
 
 
 def test_a_socket_joining_while_the_connection_reconnects_opens_with_it(module: Any) -> None:
