@@ -205,8 +205,15 @@ function socketClass(tab) {
 // -- tabs ---------------------------------------------------------------------------------------
 let ids = 0;
 
+const listenerIds = new WeakMap();
+const listenerId = (listener) => {
+  if (!listenerIds.has(listener)) listenerIds.set(listener, ++listenerCount);
+  return listenerIds.get(listener);
+};
+let listenerCount = 0;
+
 function openTab(number) {
-  const tab = { number, alive: true, sockets: new Set(), timers: new Set(), made: [], born: [] };
+  const tab = { number, alive: true, sockets: new Set(), timers: new Set(), made: [], born: [], listening: new Set() };
   tab.later = (fn, ms) =>
     later(() => {
       if (tab.alive) fn();
@@ -227,8 +234,15 @@ function openTab(number) {
       tab.timers.delete(id);
       clearTimeout(id);
     },
-    addEventListener: windowEvents.addEventListener.bind(windowEvents),
-    removeEventListener: windowEvents.removeEventListener.bind(windowEvents),
+    // Counted: what the module leaves listening on the window once it is done.
+    addEventListener: (type, listener, options) => {
+      tab.listening.add(`${type} ${listenerId(listener)}`);
+      windowEvents.addEventListener(type, listener, options);
+    },
+    removeEventListener: (type, listener, options) => {
+      tab.listening.delete(`${type} ${listenerId(listener)}`);
+      windowEvents.removeEventListener(type, listener, options);
+    },
     dispatchEvent: windowEvents.dispatchEvent.bind(windowEvents),
     document,
     navigator: { onLine: true },
@@ -276,7 +290,8 @@ function closeTab(tab) {
 
 const tabs = Array.from({ length: scenario.tabs ?? 1 }, (_, number) => openTab(number));
 
-function create(tab, url = "ws://tabs.test/", options = {}, urlFunction = false, protocols) {
+function create(tab, url, options = {}, urlFunction = false, protocols, binaryType) {
+  url ??= "ws://tabs.test/";
   const index = tab.made.length;
   try {
     const socket = new tab.Socket(urlFunction ? () => url : url, protocols, {
@@ -289,9 +304,16 @@ function create(tab, url = "ws://tabs.test/", options = {}, urlFunction = false,
         for (const key of ["code", "reason", "wasClean", "attempt", "delay", "data"]) {
           if (event[key] !== undefined) fields[key] = event[key];
         }
+        if (event.data !== undefined && typeof event.data !== "string") {
+          // Binary: its class and size, which JSON can show.
+          fields.data = `${Object.prototype.toString.call(event.data)} of ${
+            event.data.size ?? event.data.byteLength
+          } bytes`;
+        }
         note(tab.number, index, type, fields);
       });
     }
+    if (binaryType) socket.binaryType = binaryType;
     tab.made.push(socket);
     // What the app reads right after `new`, before any event.
     tab.born.push({ readyState: socket.readyState, url: socket.url });
@@ -303,7 +325,7 @@ function create(tab, url = "ws://tabs.test/", options = {}, urlFunction = false,
 const live = () => [...tabs.flatMap((tab) => [...tab.sockets])].filter((s) => s.readyState === 1);
 
 const actions = {
-  open: (tab, a) => create(tab, a.url, a.options, a.urlFunction, a.protocols),
+  open: (tab, a) => create(tab, a.url, a.options, a.urlFunction, a.protocols, a.binaryType),
   send: (tab, a) => [a.data].flat().forEach((data) => tab.made[a.socket ?? 0].send(data)),
   close: (tab, a) => tab.made[a.socket ?? 0].close(a.code, a.reason),
   reconnect: (tab, a) => tab.made[a.socket ?? 0].reconnect(),
@@ -314,9 +336,16 @@ const actions = {
   online: (tab) => tab.windowEvents.dispatchEvent(new Event("online")),
   // A page that begins to go (closed, navigating) fires "pagehide", then runs on a moment.
   pagehide: (tab) => tab.windowEvents.dispatchEvent(new Event("pagehide")),
+  pageshow: (tab) => tab.windowEvents.dispatchEvent(new Event("pageshow")),
   closeTab: (tab) => closeTab(tab),
   serverClose: (_, a) => live().forEach((s) => s.closed(a.code, a.reason ?? "", true)),
-  serverSend: (_, a) => live().forEach((s) => s.fire("message", { data: a.data, origin: "" })),
+  serverSend: (_, a) =>
+    live().forEach((s) => {
+      // A binary message arrives as the socket's binaryType says, as in a browser.
+      const bytes = new TextEncoder().encode(a.data);
+      const binary = s.binaryType === "arraybuffer" ? bytes.buffer : new Blob([bytes]);
+      s.fire("message", { data: a.binary ? binary : a.data, origin: "" });
+    }),
   drop: () => live().forEach((s) => s.closed(1006, "", false)),
   refuse: (_, a) => (server.refuseUntil = clock.now() + a.ms),
 };
@@ -346,5 +375,10 @@ process.stdout.write(
     thrown,
     timers: tabs.map((t) => t.timers.size),
     born: tabs.map((t) => t.born),
+    // Per tab still open: window listeners and BroadcastChannels the module left.
+    left: tabs.map((t) => ({
+      listeners: [...t.listening].map((entry) => entry.split(" ")[0]).sort(),
+      channels: [...channels].filter((channel) => channel.tab === t).length,
+    })),
   }),
 );

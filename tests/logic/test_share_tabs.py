@@ -304,6 +304,61 @@ def test_the_connection_closes_once_every_socket_has_closed_in_any_order(module:
     assert connection["code"] == 1000 and 300 <= connection["closedAt"] <= 300 + 10 * LATENCY
 
 
+def test_a_binary_message_reaches_each_tab_as_its_own_binary_type_says(module: Any) -> None:
+    """docs/share-tabs.md: every tab receives every message as a Blob or an ArrayBuffer as its
+    own `binaryType` says, whatever the holder's is."""
+    actions = [
+        {"at": 0, "do": "open", "binaryType": "arraybuffer"},
+        {"at": 10, "tab": 1, "do": "open"},
+        {"at": 20, "tab": 2, "do": "open", "binaryType": "arraybuffer"},
+        {"at": 100, "do": "serverSend", "data": "four", "binary": True},
+        {"at": 110, "do": "serverSend", "data": "text"},
+    ]
+    run = run_tabs(module(), tabs=3, actions=actions, until=500)
+    seen = [[event["data"] for event in run.of("message", tab)] for tab in range(3)]
+    assert seen == [
+        ["[object ArrayBuffer] of 4 bytes", "text"],
+        ["[object Blob] of 4 bytes", "text"],
+        ["[object ArrayBuffer] of 4 bytes", "text"],
+    ]
+
+
+def test_a_failed_attempt_fires_error_in_every_tab(module: Any) -> None:
+    """docs/share-tabs.md: `error` fires in every tab, as `open`, `reconnecting` and `close` do:
+    a refused attempt after a 1012 gives each tab "error", then "reconnecting"."""
+    actions = [
+        *opened(0, 1, 2),
+        {"at": 100, "do": "refuse", "ms": 1000},
+        {"at": 100, "do": "serverClose", "code": 1012},
+    ]
+    run = run_tabs(module(), tabs=3, actions=actions, until=3000)
+    for tab in range(3):
+        assert types(run, tab)[:4] == ["open", "reconnecting", "error", "reconnecting"]
+
+
+def test_a_page_shown_again_after_pagehide_hands_sends_on_again(module: Any) -> None:
+    """A page kept in the back-forward cache fires "pagehide" and, shown again, "pageshow": its
+    holder then hands what others send to its connection again."""
+    actions = [
+        *opened(0, 1),
+        {"at": 100, "tab": 0, "do": "pagehide"},
+        {"at": 150, "tab": 0, "do": "pageshow"},
+        {"at": 200, "tab": 1, "do": "send", "data": ["tab1-1"]},
+    ]
+    run = run_tabs(module(), tabs=2, actions=actions, until=1000)
+    assert run.connections[0]["received"] == ["tab1-1"]
+    assert run.states[1][0]["bufferedAmount"] == 0
+
+
+def test_once_every_socket_closed_no_listener_or_channel_is_left(module: Any) -> None:
+    """After the last close, the connection closed: nothing of the sharing stays in any tab,
+    neither a window listener nor an open BroadcastChannel."""
+    actions = [*opened(0, 1), {"at": 100, "tab": 1, "do": "close"}, {"at": 200, "do": "close"}]
+    run = run_tabs(module(network_aware="off"), tabs=2, actions=actions, until=2000)
+    assert run.connections[0]["code"] == 1000
+    assert run.left == [{"listeners": [], "channels": 0}] * 2
+
+
 def test_each_tabs_buffered_amount_counts_only_its_own_messages(module: Any) -> None:
     """docs/share-tabs.md: `bufferedAmount` counts what this tab has sent that the holder has not
     yet handed to the connection; messages two tabs sent while it reconnected are all handed

@@ -74,6 +74,8 @@ class TabsRun:
     timers: list[int]
     born: list[list[dict[str, Any]]]
     """Per tab, what each socket showed right after `new`: readyState and url."""
+    left: list[dict[str, Any]]
+    """Per tab at the end: `listeners` left on the window (their types), `channels` left open."""
 
     def of(self, kind: str, tab: int | None = None, socket: int = 0) -> list[dict[str, Any]]:
         """The `kind` events of one socket (`tab`, `socket`), or of every tab's first socket."""
@@ -108,4 +110,5 @@ def run_tabs(module: Path, **scenario: Any) -> TabsRun:
         [tuple(row) for row in data["thrown"]],
         data["timers"],
         data["born"],
+        data["left"],
     )
