@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -36,15 +35,6 @@ EVERY_CODE = list(range(FIRST_CODE, LAST_CODE + 1))
 ALMOST_ONE = 0.999999  # Math.random's largest draws: the end of every window
 
 TABLE_CODES = [code for row in CLOSE_CODES if not row.is_range for code in [row.code]]
-
-
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LogicBatch]:
-    runner = LogicBatch(tmp_path_factory.mktemp("modules"))
-    try:
-        yield runner
-    finally:
-        runner.close()
 
 
 @st.composite

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -46,15 +45,6 @@ model_based = settings(
     database=None,  # nothing written into the repository
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-
-
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LogicBatch]:
-    runner = LogicBatch(tmp_path_factory.mktemp("modules"))
-    try:
-        yield runner
-    finally:
-        runner.close()
 
 
 def bounded(case: Case) -> tuple[dict[str, Any], list[Row]]:

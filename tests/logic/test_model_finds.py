@@ -4,7 +4,6 @@ properties draw (tests/logic/test_model.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -87,15 +86,6 @@ FINDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LogicBatch]:
-    runner = LogicBatch(tmp_path_factory.mktemp("modules"))
-    try:
-        yield runner
-    finally:
-        runner.close()
 
 
 @pytest.mark.parametrize("find", FINDS)

@@ -37,17 +37,22 @@ class Run:
         return [t for t, what, _ in self.log if what == kind]
 
 
-def run_scenario(module: Path, **scenario: Any) -> Run:
-    """Run `scenario` (see run.mjs) against the generated esm `module`."""
+def _run_node(runner: Path, module: Path, scenario: dict[str, Any]) -> Any:
+    """What the Node `runner` printed, as JSON, for `scenario` against `module`."""
     result = subprocess.run(
-        [node_binary(), str(RUNNER), str(module)],
+        [node_binary(), str(runner), str(module)],
         input=json.dumps(scenario),
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    return json.loads(result.stdout)
+
+
+def run_scenario(module: Path, **scenario: Any) -> Run:
+    """Run `scenario` (see run.mjs) against the generated esm `module`."""
+    data = _run_node(RUNNER, module, scenario)
     return Run(
         [tuple(row) for row in data["log"]],
         data["draws"],
@@ -93,15 +98,7 @@ class TabsRun:
 
 def run_tabs(module: Path, **scenario: Any) -> TabsRun:
     """Run `scenario` (see tabs.mjs) against the generated iife `module`, in several tabs."""
-    result = subprocess.run(
-        [node_binary(), str(TABS_RUNNER), str(module)],
-        input=json.dumps(scenario),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    data = _run_node(TABS_RUNNER, module, scenario)
     return TabsRun(
         [tuple(row) for row in data["log"]],
         [tuple(draw) for draw in data["draws"]],
