@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,32 @@ BAD_INPUTS = [
         ),
         (["--restart-delay", "1-5"], "did you mean 1s-5s?"),
         (["--restart-delay", "1s-5"], "did you mean 1s-5s?"),
+        (
+            ["--restart-delay", "1-5s"],
+            "--restart-delay: each end of a range needs its unit (ms, s or m), got '1-5s'; "
+            "did you mean 1s-5s?",
+        ),
+        (
+            ["--restart-delay", "123456789012"],
+            "--restart-delay: expected MIN-MAX with units, such as 1s-5s, or one duration; "
+            "got '123456789012'; did you mean 123456789012s?",
+        ),
+        (
+            ["--restart-delay", "1234567890123"],
+            "--restart-delay: expected MIN-MAX with units, such as 1s-5s, or one duration; "
+            "got '1234567890123'",
+        ),
+        # the end that is wrong is named: after the first dash comes MAX, here a negative one
+        (
+            ["--restart-delay", "1s--5s"],
+            "--restart-delay: expected MIN-MAX, such as 1s-5s; expected a duration with its "
+            "unit, such as 250ms, 2s, 1.5s or 1m, got '-5s'",
+        ),
+        (
+            ["--restart-delay", "1s-5x"],
+            "--restart-delay: expected MIN-MAX, such as 1s-5s; expected a duration with its "
+            "unit, such as 250ms, 2s, 1.5s or 1m, got '5x'",
+        ),
         (
             ["--connect-timeout", "10"],
             "--connect-timeout: a duration needs a unit (ms, s or m), got '10'; did you mean 10s?",
@@ -675,6 +702,33 @@ def test_a_file_larger_than_any_wsgen_writes_is_not_read(tmp_path: Path) -> None
         f"it is larger than {limit}, no file wsgen wrote"
     )
     assert big.stat().st_size == MAX_FILE_BYTES + 1
+
+
+def test_a_huge_file_is_refused_having_read_no_more_than_the_limit(tmp_path: Path) -> None:
+    big = tmp_path / "socket.js"
+    with big.open("wb") as stream:
+        stream.truncate(64 * MAX_FILE_BYTES)  # sparse: it takes no room on disk
+    tracemalloc.start()
+    try:
+        refusal = _refusal(runner.invoke(app, ["update", str(big)]))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert refusal.endswith("no file wsgen wrote")
+    assert peak < 4 * MAX_FILE_BYTES, f"{peak:,} bytes held to refuse it"
+
+
+def test_a_file_in_the_way_of_a_folder_is_named_with_its_control_characters_escaped(
+    tmp_path: Path,
+) -> None:
+    """A path is printed in errors; an escape sequence in its name must not reach the
+    terminal raw (it could rewrite what the user sees)."""
+    folder = tmp_path / "a\x1b[2Jb\u2028c"
+    folder.write_text("not a folder", encoding="utf-8")
+    refusal = _refusal(runner.invoke(app, ["generate", "--out", str(folder / "s.js")]))
+    assert "\x1b" not in refusal and "\u2028" not in refusal
+    escaped = str(folder).replace("\x1b", "\\x1b").replace("\u2028", "\\u2028")
+    assert refusal.endswith(f"{escaped!r} is not a folder")
 
 
 def test_a_file_that_is_not_utf8_is_someone_elses(tmp_path: Path) -> None:
