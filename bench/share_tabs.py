@@ -190,7 +190,7 @@ def hand_over(browser: Any, site: str, trial: int) -> dict[str, Any]:
 
 def run(ctx: Context) -> Section:
     users, tabs = (2, 2) if ctx.quick else (20, 3)
-    trials = 2 if ctx.quick else 10
+    trials = 1 if ctx.quick else 10
     section = Section(
         "Tabs of one browser (--share-tabs)",
         [
