@@ -206,17 +206,20 @@ def test_closing_tabs_one_by_one_repeats_nothing_and_loses_only_the_last_instant
             for connection in server.connections
         ]
         mine = [n for numbers in on_each for n in numbers]
-        assert mine[0] == 1 and mine == sorted(set(mine)), (number, on_each)
+        assert mine == sorted(set(mine)), (number, on_each)
         sent_on = [numbers for numbers in on_each if numbers]
         for numbers in sent_on:
             assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), on_each
-        gaps = [later[0] - earlier[-1] - 1 for earlier, later in itertools.pairwise(sent_on)]
+        # A tab that began sending just before the first holder closed may have passed its first
+        # messages through it in that instant: the start counts as a gap too.
+        gaps = [sent_on[0][0] - 1]
+        gaps += [later[0] - earlier[-1] - 1 for earlier, later in itertools.pairwise(sent_on)]
         assert all(gap <= instant for gap in gaps), (number, gaps, instant)
     # The last tab, which never closed, has every message it sent after the last hand-over.
     assert mine[-1] == sent[3]
     # Each hand-over was one new connection, opened after the last one had closed.
     assert len(server.connections) == 4
-    assert server.most_open_at_once == 1
+    assert server.most_open_at_once == 1, f"overlap {server.longest_overlap * 1000:.1f} ms"
     reconnects = last.events(kind="reconnecting")
     assert [(row["code"], row["delay"]) for row in reconnects] == [(1001, 0)] * 3
 

@@ -113,6 +113,9 @@ class ListeningServer(_ThreadedServer):
         self.down_periods: list[tuple[float, float]] = []
         self.subprotocols: list[str] | None = None
         """Subprotocols the server picks from a client's list (the first it knows)."""
+        self.max_queue: int | None = 16
+        """Frames read ahead of the handler (websockets' default); None reads every frame as
+        it comes, so a connection's end is seen at once, not after its queued messages."""
         self._servers: list[Server] = []
         self._listening = False
         self._comeback: asyncio.TimerHandle | None = None
@@ -127,6 +130,7 @@ class ListeningServer(_ThreadedServer):
             compression=None,
             ping_interval=None,
             subprotocols=self.subprotocols,  # type: ignore[arg-type]
+            max_queue=self.max_queue,
         )
         self._servers.append(server)
         self._listening = True

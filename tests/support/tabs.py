@@ -12,6 +12,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 
@@ -32,17 +33,23 @@ TAB_PAGE = """<!doctype html>
 class CountingServer(ScriptedServer):
     """A ScriptedServer that echoes by default (tests tell each tab's message by its text) and
     counts handshakes, and the most connections it had open at once, per path and overall.
-    A connection counts as open from its handshake until its handler ends."""
+    A connection counts as open from its handshake until its TCP connection is gone: on a
+    loaded machine the handler can still be echoing what came before the end, and a new
+    connection's handshake would then seem to overlap a connection already closed."""
 
     def __init__(self, subprotocols: list[str] | None = None) -> None:
         super().__init__(default=Script(echo=True))
         self.subprotocols = subprotocols
+        self.max_queue = None  # the end of a connection is read when it comes
         self.handshakes = 0
         self.open_now: dict[str, int] = {}
         self.most_open: dict[str, int] = {}
         """Per path: the most connections open at the same moment."""
         self.closes: list[tuple[float, int]] = []
         """(time.monotonic(), code) of each close_all()."""
+        self.longest_overlap = 0.0
+        """The longest a connection stayed open after a newer one's handshake, in seconds."""
+        self._opened: dict[ServerConnection, tuple[str, float]] = {}
 
     @property
     def most_open_at_once(self) -> int:
@@ -59,10 +66,19 @@ class CountingServer(ScriptedServer):
         path = websocket.request.path
         self.open_now[path] = self.open_now.get(path, 0) + 1
         self.most_open[path] = max(self.most_open.get(path, 0), self.open_now[path])
-        try:
-            await super()._handle(websocket)
-        finally:
+        opened = time.monotonic()
+        self._opened[websocket] = (path, opened)
+
+        def gone(_: object) -> None:
             self.open_now[path] -= 1
+            now = time.monotonic()
+            del self._opened[websocket]
+            for other_path, other_opened in self._opened.values():
+                if other_path == path and other_opened > opened:
+                    self.longest_overlap = max(self.longest_overlap, now - other_opened)
+
+        websocket.connection_lost_waiter.add_done_callback(gone)
+        await super()._handle(websocket)
 
     def start(self, coroutine: Coroutine[Any, Any, Any]) -> Future[Any]:
         """Run `coroutine` on the server's loop, in the background."""
@@ -136,11 +152,15 @@ class Tab:
 
     def wait(self, condition: str, socket: int = 0, timeout: float = 10) -> None:
         """Wait until `condition` holds, JavaScript over `s` (the socket) and `e` (its events)."""
-        self.page.wait_for_function(
-            f"(i) => {{ const s = tabs.sockets[i]; const e = tabs.log[i]; return {condition}; }}",
-            arg=socket,
-            timeout=allow(timeout) * 1000,
+        script = (
+            f"(i) => {{ const s = tabs.sockets[i]; const e = tabs.log[i]; return {condition}; }}"
         )
+        try:
+            self.page.wait_for_function(script, arg=socket, timeout=allow(timeout) * 1000)
+        except PlaywrightTimeout:
+            # What the socket went through says why far better than the timeout alone.
+            log = self.page.evaluate("(i) => JSON.stringify(tabs.log[i])", socket)
+            raise AssertionError(f"never true: {condition}; its events: {log[-4000:]}") from None
 
     def opens(self, socket: int = 0) -> int:
         return len(self.events(socket, "open"))
