@@ -8,7 +8,6 @@ One Node process against a fake WebSocket, no timer ever fires (fast tier)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import pytest
 from generator.formats import Format
 from generator.options import build_options
 from generator.render import render_module
+from tests.support.logic import run_module_script
 
 pytestmark = pytest.mark.logic
 
@@ -538,7 +538,7 @@ process.exit(0);
 
 
 @pytest.fixture(scope="module")
-def seen(tmp_path_factory: pytest.TempPathFactory, node: str) -> dict[str, Any]:
+def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder: Path = tmp_path_factory.mktemp("drop-in")
     module = folder / "socket.mjs"
     options = build_options({"class-name": "Socket"})
@@ -551,11 +551,7 @@ def seen(tmp_path_factory: pytest.TempPathFactory, node: str) -> dict[str, Any]:
         .replace("IIFE_MODULE", str(iife))
         .replace('"MODULE"', json.dumps(module.as_uri()))
     )
-    result = subprocess.run(
-        [node, "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout))
+    return dict(run_module_script(script))
 
 
 def constant(value: int) -> dict[str, Any]:

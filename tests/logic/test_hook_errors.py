@@ -7,13 +7,13 @@ promises: a new attempt now, no "reconnecting". One Node process against a fake 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from generator.options import build_options
 from generator.render import render_module
+from tests.support.logic import run_module_script
 
 pytestmark = pytest.mark.logic
 
@@ -61,16 +61,12 @@ process.exit(0);
 """
 
 
-def test_a_throwing_hook_applies_the_table_and_reports_its_error(tmp_path: Path, node: str) -> None:
+def test_a_throwing_hook_applies_the_table_and_reports_its_error(tmp_path: Path) -> None:
     module = tmp_path / "socket.mjs"
     options = build_options({"class-name": "Socket"})
     module.write_text(render_module(options), encoding="utf-8")
     script = HARNESS.replace('"MODULE"', json.dumps(module.as_uri()))
-    result = subprocess.run(
-        [node, "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    got = json.loads(result.stdout)
+    got = run_module_script(script)
     # The table, with Math.random at 0.5: 1012 restarts in the window (2000 + 0.5 * 2000), 4000
     # backs off below the first ceiling (0.5 * 1000), 1008 stops.
     assert got["seen"] == [
@@ -118,17 +114,13 @@ process.exit(0);
 """
 
 
-def test_a_hook_that_calls_reconnect_gets_a_new_attempt_now(tmp_path: Path, node: str) -> None:
+def test_a_hook_that_calls_reconnect_gets_a_new_attempt_now(tmp_path: Path) -> None:
     module = tmp_path / "socket.mjs"
     module.write_text(render_module(build_options({"class-name": "Socket"})), encoding="utf-8")
     script = RECONNECTING_HOOK.replace('"MODULE"', json.dumps(module.as_uri()))
-    result = subprocess.run(
-        [node, "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
     # options.md, Manual reconnect: "connects now, with the backoff reset; no reconnecting fires"
     # (and nothing else retries on top of it).
-    assert json.loads(result.stdout) == {
+    assert run_module_script(script) == {
         "seen": ["open", "hook", "open"],
         "made": 2,
         "readyState": 1,

@@ -5,12 +5,12 @@ console must not need the source. Node, a fake WebSocket, no network (fast tier)
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
 from generator.options import build_options
 from generator.render import render_module
+from tests.support.logic import run_module_script
 
 pytestmark = pytest.mark.logic
 
@@ -67,18 +67,14 @@ process.exit(0);
 
 
 @pytest.fixture(scope="module")
-def thrown(tmp_path_factory: pytest.TempPathFactory, node: str) -> dict[str, list[str]]:
+def thrown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     folder = tmp_path_factory.mktemp("errors")
     module = folder / "socket.mjs"
     module.write_text(render_module(build_options({"class-name": "Socket"})), encoding="utf-8")
     script = HARNESS.replace("MODULE", module.as_uri()).replace(
         "Object.entries(CASES)", f"Object.entries({json.dumps(CASES)})"
     )
-    result = subprocess.run(
-        [node, "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout))
+    return dict(run_module_script(script))
 
 
 # label -> (error name, what the message must say: the call, the value given, what is allowed)

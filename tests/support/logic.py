@@ -37,17 +37,23 @@ class Run:
         return [t for t, what, _ in self.log if what == kind]
 
 
-def _run_node(runner: Path, module: Path, scenario: dict[str, Any]) -> Any:
-    """What the Node `runner` printed, as JSON, for `scenario` against `module`."""
+def node_json(*arguments: str, stdin: str | None = None) -> Any:
+    """What `node *arguments` printed, as JSON; a non-zero exit fails with Node's stderr."""
     result = subprocess.run(
-        [node_binary(), str(runner), str(module)],
-        input=json.dumps(scenario),
-        capture_output=True,
-        text=True,
-        timeout=60,
+        [node_binary(), *arguments], input=stdin, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def run_module_script(script: str) -> Any:
+    """What an ES module `script` (run with `node -e`) printed, as JSON."""
+    return node_json("--input-type=module", "-e", script)
+
+
+def _run_node(runner: Path, module: Path, scenario: dict[str, Any]) -> Any:
+    """What the Node `runner` printed, as JSON, for `scenario` against `module`."""
+    return node_json(str(runner), str(module), stdin=json.dumps(scenario))
 
 
 def run_scenario(module: Path, **scenario: Any) -> Run:
