@@ -42,14 +42,14 @@ class CountingServer(ScriptedServer):
         self.subprotocols = subprotocols
         self.max_queue = None  # the end of a connection is read when it comes
         self.handshakes = 0
-        self.open_now: dict[str, int] = {}
         self.most_open: dict[str, int] = {}
         """Per path: the most connections open at the same moment."""
         self.closes: list[tuple[float, int]] = []
         """(time.monotonic(), code) of each close_all()."""
         self.longest_overlap = 0.0
         """The longest a connection stayed open after a newer one's handshake, in seconds."""
-        self._opened: dict[ServerConnection, tuple[str, float]] = {}
+        self._open: dict[ServerConnection, tuple[str, float]] = {}
+        """Each connection open now: its path, and when its handshake came."""
 
     @property
     def most_open_at_once(self) -> int:
@@ -64,16 +64,15 @@ class CountingServer(ScriptedServer):
     async def _handle(self, websocket: ServerConnection) -> None:
         assert websocket.request is not None
         path = websocket.request.path
-        self.open_now[path] = self.open_now.get(path, 0) + 1
-        self.most_open[path] = max(self.most_open.get(path, 0), self.open_now[path])
         opened = time.monotonic()
-        self._opened[websocket] = (path, opened)
+        self._open[websocket] = (path, opened)
+        open_here = sum(1 for each, _ in self._open.values() if each == path)
+        self.most_open[path] = max(self.most_open.get(path, 0), open_here)
 
         def gone(_: object) -> None:
-            self.open_now[path] -= 1
             now = time.monotonic()
-            del self._opened[websocket]
-            for other_path, other_opened in self._opened.values():
+            del self._open[websocket]
+            for other_path, other_opened in self._open.values():
                 if other_path == path and other_opened > opened:
                     self.longest_overlap = max(self.longest_overlap, now - other_opened)
 

@@ -94,18 +94,17 @@ def test_every_combination_of_features_passes_prettier_check(tmp_path: Path) -> 
     for index, combination in enumerate(itertools.product(*OPTIONAL_FEATURES.values())):
         flags = dict(zip(OPTIONAL_FEATURES, combination, strict=True))
         options = build_options({**flags, "format": "esm,cjs,iife,ts", "types": "true"})
-        texts = {}
+        bodies = {}
         for output in plan_outputs(options, tmp_path / f"socket-{index}.js"):
-            texts[output.path.name.split(".", 1)[1]] = text = output.render(options)
-            if output.path.suffix == ".cjs" or _without_header(text) in checked:
+            text = output.render(options)
+            body = bodies[output.path.name.split(".", 1)[1]] = _without_header(text)
+            if output.path.suffix == ".cjs" or body in checked:
                 continue
-            checked.add(_without_header(text))
+            checked.add(body)
             output.path.write_text(text, encoding="utf-8")
             files.append(output.path)
-        assert len(texts) == 7  # 4 formats and 3 .d.ts
-        wrappers.add(
-            tuple(_lines_changed(_without_header(texts["js"]), _without_header(texts["cjs"])))
-        )
+        assert len(bodies) == 7  # 4 formats and 3 .d.ts
+        wrappers.add(tuple(_lines_changed(bodies["js"], bodies["cjs"])))
     assert len(wrappers) == 1, "CommonJS differs from the ES module by more than its wrapper"
     assert len(files) >= 2 ** len(OPTIONAL_FEATURES) * 3  # esm, iife and TypeScript, all distinct
     result = run_prettier_check(files)
