@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,11 +36,17 @@ VARIANTS = ["react19", "react18", "vue3"]
 @pytest.fixture(scope="module", params=VARIANTS)
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The variant's app with the generated module and bindings, served over HTTP."""
-    folder = tmp_path_factory.mktemp(request.param)
-    options = build_options(FLAGS)
+    with served_app(tmp_path_factory.mktemp(request.param), request.param, FLAGS) as url:
+        yield url
+
+
+@contextmanager
+def served_app(folder: Path, variant: str, flags: dict[str, str]) -> Iterator[str]:
+    """`variant`'s app bundled in `folder` with the module and bindings `flags` generate."""
+    options = build_options(flags)
     for output in plan_outputs(options, folder / "reconnecting-socket.js"):
         output.path.write_text(output.render(options), encoding="utf-8")
-    bundle_page(folder, request.param)
+    bundle_page(folder, variant)
     with StaticServer(folder) as static:
         yield static.url
 
@@ -236,12 +244,8 @@ def shared_site(
 ) -> Iterator[str]:
     """The variant's app over a --share-tabs module."""
     folder = tmp_path_factory.mktemp(f"shared-{request.param}")
-    options = build_options(SHARED_FLAGS)
-    for output in plan_outputs(options, folder / "reconnecting-socket.js"):
-        output.path.write_text(output.render(options), encoding="utf-8")
-    bundle_page(folder, request.param)
-    with StaticServer(folder) as static:
-        yield static.url
+    with served_app(folder, request.param, SHARED_FLAGS) as url:
+        yield url
 
 
 @pytest.fixture
