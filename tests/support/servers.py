@@ -230,6 +230,15 @@ class ScriptedServer(ListeningServer):
         else:
             await websocket.close(script.code, script.reason)
 
+    async def _close(self, index: int, code: int, reason: str) -> None:
+        self.connections[index].closing_at = time.monotonic()
+        await self._sockets[index].close(code, reason)
+
+    def close(self, index: int, code: int, reason: str = "") -> None:
+        """Close connection `index` with `code` now, at the moment a test chooses rather than
+        on a script's clock."""
+        self._thread.call(self._close(index, code, reason))
+
     def drop(self, index: int) -> None:
         """Abort connection `index`'s TCP now, with no close frame (the client sees 1006),
         at the moment a test chooses rather than on a script's clock."""

@@ -103,8 +103,7 @@ class CountingServer(ScriptedServer):
             self.closes.append((time.monotonic(), code))
             for index, socket in self._sockets.items():
                 if socket.state.name == "OPEN":
-                    self.connections[index].closing_at = time.monotonic()
-                    await socket.close(code, reason)
+                    await self._close(index, code, reason)
 
         self._thread.call(close())
 
